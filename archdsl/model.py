@@ -73,6 +73,8 @@ class Group(_Node):
     kind: Literal["group"] = "group"
     icon: str | None = None
     title: Title | None = None
+    icon_span: Span = NO_SPAN
+    title_span: Span = NO_SPAN
 
     _title = field_validator("title", mode="before")(_coerce_title)
 

@@ -1,0 +1,144 @@
+"""The pipeline in one screen: parse → check → emit.
+
+Each function takes the previous stage's product and returns a finished value;
+nothing prints. ``import archdsl`` re-exports these.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
+
+from archdsl.diagnostics import Diagnostic, Severity, has_errors
+
+if TYPE_CHECKING:
+    from archdsl.model import Diagram
+    from archdsl.rules.base import CheckOptions
+
+
+@dataclass(frozen=True)
+class Document:
+    """One diagram's source, its model (``None`` without a header) and its findings."""
+
+    source: str
+    diagram: Diagram | None
+    diagnostics: tuple[Diagnostic, ...] = ()
+    path: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        """No errors (warnings and infos allowed)."""
+        return not has_errors(self.diagnostics)
+
+    @property
+    def syntax_ok(self) -> bool:
+        return self.diagram is not None and not any(
+            d.code in SYNTAX_CODES for d in self.diagnostics
+        )
+
+
+SYNTAX_CODES = frozenset({"AD001", "AD002", "AD006", "AD007"})
+"""Codes the parser itself reports: a file with one of them cannot be formatted."""
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which codes to report, by prefix (``AD2`` selects the whole family)."""
+
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    severity: dict[str, Severity] = field(default_factory=dict)
+
+    def wants(self, code: str) -> bool:
+        if self.select and not code.startswith(self.select):
+            return False
+        return not (self.ignore and code.startswith(self.ignore))
+
+    def severity_of(self, code: str, default: Severity) -> Severity:
+        # The longest configured prefix wins: {"AD2": info, "AD207": error}.
+        matches = [prefix for prefix in self.severity if code.startswith(prefix)]
+        return self.severity[max(matches, key=len)] if matches else default
+
+
+def parse(text: str, path: str | None = None) -> Document:
+    """Parse one diagram (syntax only: AD001–AD007 findings)."""
+    from archdsl.syntax import parse_text
+
+    result = parse_text(text)
+    return Document(text, result.diagram, _at(result.diagnostics, path), path)
+
+
+def check(
+    document: Document,
+    options: CheckOptions | None = None,
+    selection: Selection | None = None,
+) -> Document:
+    """Run every rule over a parsed document; returns it with all findings, sorted."""
+    from archdsl.rules import CheckContext, CheckOptions, all_rules
+    from archdsl.suppress import Suppressions
+
+    selection = selection or Selection()
+    findings = list(document.diagnostics)
+    if document.diagram is not None:
+        context = CheckContext(document.diagram, options or CheckOptions(), document.source)
+        for rule in all_rules().values():
+            if not selection.wants(rule.code):
+                continue
+            severity = selection.severity_of(rule.code, rule.severity)
+            for problem in rule.check(context):
+                findings.append(
+                    Diagnostic(
+                        rule.code,
+                        severity,
+                        problem.message,
+                        problem.span,
+                        help=problem.help,
+                        related=problem.related,
+                    )
+                )
+    suppressions = Suppressions.from_source(document.source)
+    kept = [
+        d.at(document.path)
+        for d in findings
+        if selection.wants(d.code) and not suppressions.hides(d)
+    ]
+    kept = [
+        replace(d, severity=selection.severity_of(d.code, d.severity)) for d in kept
+    ]
+    kept.sort(key=Diagnostic.sort_key)
+    return replace(document, diagnostics=tuple(kept))
+
+
+def validate(
+    text: str,
+    path: str | None = None,
+    options: CheckOptions | None = None,
+    selection: Selection | None = None,
+) -> Document:
+    """Parse and check one diagram."""
+    return check(parse(text, path), options, selection)
+
+
+def format(text: str, path: str | None = None) -> str:  # noqa: A001 - the public name
+    """Canonical Mermaid for ``text``; raises :class:`FormatError` on syntax errors."""
+    from archdsl.emit.mermaid import format_diagram
+
+    document = parse(text, path)
+    if document.diagram is None or not document.syntax_ok:
+        raise FormatError(document)
+    return format_diagram(document.diagram)
+
+
+class FormatError(ValueError):
+    """The text has syntax errors, so it cannot be formatted safely."""
+
+    def __init__(self, document: Document) -> None:
+        self.document = document
+        first = next(iter(document.diagnostics), None)
+        where = f" at {first.span.line}:{first.span.column}: {first.message}" if first else ""
+        super().__init__(f"cannot format a diagram with syntax errors{where}")
+
+
+def _at(diagnostics: Iterable[Diagnostic], path: str | None) -> tuple[Diagnostic, ...]:
+    return tuple(d.at(path) for d in diagnostics)
