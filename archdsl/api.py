@@ -120,14 +120,20 @@ def validate(
     return check(parse(text, path), options, selection)
 
 
-def format(text: str, path: str | None = None) -> str:  # noqa: A001 - the public name
-    """Canonical Mermaid for ``text``; raises :class:`FormatError` on syntax errors."""
+def format(  # noqa: A001 - the public name
+    text: str, path: str | None = None, mermaid_version: tuple[int, ...] | None = None
+) -> str:
+    """Canonical Mermaid for ``text``; raises :class:`FormatError` on syntax errors.
+
+    With ``mermaid_version`` older than 11.17, titles that version rejects unquoted
+    are quoted (the one fix that is always safe).
+    """
     from archdsl.emit.mermaid import format_diagram
 
     document = parse(text, path)
     if document.diagram is None or not document.syntax_ok:
         raise FormatError(document)
-    return format_diagram(document.diagram)
+    return format_diagram(document.diagram, mermaid_version=mermaid_version)
 
 
 class FormatError(ValueError):

@@ -1,0 +1,5 @@
+"""``python -m archdsl``"""
+
+from archdsl.cli import main
+
+main()

@@ -1,0 +1,375 @@
+"""The ``archdsl`` command line: parses options, delegates, turns results into exit codes.
+
+Start-up stays light: only the standard library and typer are imported here;
+each command imports its stage inside the function. Exit codes: 0 success,
+1 the input has errors / would be reformatted / cannot be rendered or exported,
+2 usage error, unreadable file or bad configuration. No traceback ever reaches
+the user: :func:`main` turns unexpected exceptions into a one-line message.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, NoReturn
+
+import typer
+
+if TYPE_CHECKING:
+    from archdsl.api import Document, Selection
+    from archdsl.config import Config
+    from archdsl.sources import Source
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+PROGRESS_THRESHOLD = 50
+"""Show a progress bar (on a terminal) when a run reads more files than this."""
+
+app = typer.Typer(
+    name="archdsl",
+    help=(
+        "Check, format, render and export Mermaid architecture-beta diagrams.\n\n"
+        "Examples:\n\n"
+        "  archdsl validate examples/aws-order-pipeline.mmd\n\n"
+        "  archdsl fmt --check docs/\n\n"
+        "  archdsl export cloudformation diagram.mmd -o template.yaml"
+    ),
+    no_args_is_help=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    pretty_exceptions_enable=False,
+)
+export_app = typer.Typer(help="Export a diagram to another format.", no_args_is_help=True)
+import_app = typer.Typer(help="Generate a diagram from another format.", no_args_is_help=True)
+app.add_typer(export_app, name="export")
+app.add_typer(import_app, name="import")
+
+
+class ReportFormat(str, Enum):
+    text = "text"
+    json = "json"
+    sarif = "sarif"
+    github = "github"
+
+
+def _fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
+    typer.echo(f"archdsl: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def _color_wanted(stream: object) -> bool:
+    """Colour only on a terminal, and never with NO_COLOR set (https://no-color.org)."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+def _version_callback(value: bool) -> None:
+    if value:
+        from archdsl import __version__
+
+        typer.echo(f"archdsl {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version_callback, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    """Check, format, render and export Mermaid architecture-beta diagrams."""
+
+
+def _split_codes(values: list[str] | None) -> tuple[str, ...]:
+    codes: list[str] = []
+    for value in values or []:
+        codes.extend(part.strip().upper() for part in value.split(",") if part.strip())
+    return tuple(codes)
+
+
+def _load_config() -> Config:
+    from archdsl.config import ConfigError, load_config
+
+    try:
+        return load_config()
+    except ConfigError as error:
+        _fail(str(error))
+
+
+def _selection(config: Config, select: list[str] | None, ignore: list[str] | None) -> Selection:
+    from archdsl.api import Selection
+
+    return Selection(
+        select=_split_codes(select) or config.select,
+        ignore=_split_codes(ignore) or config.ignore,
+        severity=dict(config.severity),
+    )
+
+
+def _mermaid_version(config: Config, flag: str | None) -> tuple[int, ...] | None:
+    if flag is None:
+        return config.mermaid_version
+    from archdsl.config import ConfigError, parse_version
+
+    try:
+        return parse_version(flag)
+    except ConfigError as error:
+        _fail(f"--mermaid-version: {error}")
+
+
+def _check_source(
+    source: Source,
+    selection: Selection,
+    mermaid_version: tuple[int, ...] | None,
+    icon_packs: tuple[Path, ...],
+) -> Document:
+    from archdsl.api import validate
+    from archdsl.rules import CheckOptions
+
+    base_dir = source.file.parent if source.file else Path.cwd()
+    options = CheckOptions(mermaid_version=mermaid_version, icon_packs=icon_packs, base_dir=base_dir)
+    return validate(source.text, source.path, options, selection)
+
+
+def _progress(total: int) -> object:
+    """A rich progress bar on stderr for long runs on a terminal, else a no-op."""
+    import contextlib
+
+    if total <= PROGRESS_THRESHOLD or not _color_wanted(sys.stderr):
+        return contextlib.nullcontext(None)
+    from rich.console import Console
+    from rich.progress import Progress
+
+    return Progress(console=Console(stderr=True), transient=True)
+
+
+def _explain(code: str) -> None:
+    from archdsl.explain import describe, known_codes
+
+    summary, doc = describe(code)
+    if not doc:
+        _fail(f"unknown code {code!r}; known codes: {', '.join(known_codes())}")
+    typer.echo(f"{code.upper()}: {doc}")
+
+
+@app.command()
+def validate(
+    paths: Annotated[
+        list[str] | None,
+        typer.Argument(help="Diagram files (.mmd), Markdown files, folders, or - for stdin."),
+    ] = None,
+    output_format: Annotated[
+        ReportFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = ReportFormat.text,
+    strict: Annotated[
+        bool | None, typer.Option("--strict/--no-strict", help="Warnings fail too (exit 1).")
+    ] = None,
+    select: Annotated[
+        list[str] | None, typer.Option(help="Only these codes or prefixes (AD2, AWS401).")
+    ] = None,
+    ignore: Annotated[list[str] | None, typer.Option(help="Skip these codes or prefixes.")] = None,
+    icon_pack: Annotated[
+        list[Path] | None, typer.Option("--icon-pack", help="An Iconify JSON icon pack (repeatable).")
+    ] = None,
+    mermaid_version: Annotated[
+        str | None,
+        typer.Option(help="Report what this Mermaid version rejects, e.g. 11.12 (GitHub, wikis)."),
+    ] = None,
+    explain: Annotated[
+        str | None, typer.Option(help="Print the documentation of a code and exit.")
+    ] = None,
+    schema: Annotated[
+        bool, typer.Option("--schema", help="Print the JSON Schema of --format json and exit.")
+    ] = False,
+) -> None:
+    """Check diagrams: syntax exactly as Mermaid, structure, placement, AWS meaning.
+
+    Exit code 0 when no errors (warnings allowed unless --strict), 1 when the
+    diagrams have errors, 2 for unreadable files or bad options.
+
+    Examples:
+
+      archdsl validate examples/aws-order-pipeline.mmd
+
+      archdsl validate docs/ --format github --strict
+
+      archdsl validate --explain AD209
+    """
+    if explain:
+        _explain(explain)
+        return
+    if schema:
+        from archdsl.schemas import diagnostics_schema
+
+        typer.echo(diagnostics_schema())
+        return
+    if not paths:
+        _fail("give at least one PATH (a file, a folder, or - for standard input)")
+    config = _load_config()
+    selection = _selection(config, select, ignore)
+    version = _mermaid_version(config, mermaid_version)
+    packs = tuple(icon_pack or ()) + config.icon_packs
+    strict_mode = config.strict if strict is None else strict
+
+    from archdsl.report import FORMATS, ReportInput, format_text
+    from archdsl.sources import collect
+
+    collected = collect(paths)
+    diagnostics = list(collected.problems)
+    progress = _progress(len(collected.sources))
+    with progress as bar:  # type: ignore[attr-defined]
+        task = bar.add_task("checking", total=len(collected.sources)) if bar else None
+        for source in collected.sources:
+            document = _check_source(source, selection, version, packs)
+            diagnostics.extend(source.to_file_position(d) for d in document.diagnostics)
+            if bar:
+                bar.advance(task)
+    diagnostics.sort(key=lambda d: d.sort_key())
+    report = ReportInput(diagnostics, len(collected.texts), collected.texts)
+    if output_format is ReportFormat.text:
+        typer.echo(format_text(report, color=_color_wanted(sys.stdout)), nl=False)
+    else:
+        typer.echo(FORMATS[output_format.value](report), nl=False)
+    raise typer.Exit(_validate_exit_code(diagnostics, strict_mode))
+
+
+def _validate_exit_code(diagnostics: list[object], strict: bool) -> int:
+    from archdsl.diagnostics import Diagnostic, Severity
+    from archdsl.sources import DECODE_ERROR, IO_ERROR
+
+    found = [d for d in diagnostics if isinstance(d, Diagnostic)]
+    if any(d.code in (IO_ERROR, DECODE_ERROR) for d in found):
+        return EXIT_USAGE
+    if any(d.severity is Severity.ERROR for d in found):
+        return EXIT_FINDINGS
+    if strict and any(d.severity is Severity.WARNING for d in found):
+        return EXIT_FINDINGS
+    return EXIT_OK
+
+
+@app.command()
+def fmt(
+    paths: Annotated[list[str], typer.Argument(help="Diagram files or folders, or - (stdin → stdout).")],
+    check: Annotated[bool, typer.Option("--check", help="Change nothing; exit 1 if a file would change.")] = False,
+    diff: Annotated[bool, typer.Option("--diff", help="Print a unified diff instead of writing.")] = False,
+    mermaid_version: Annotated[
+        str | None, typer.Option(help="Quote titles that this Mermaid version rejects unquoted.")
+    ] = None,
+) -> None:
+    """Rewrite diagrams in canonical form, keeping order and every comment.
+
+    Files with syntax errors are refused and left untouched (exit 1).
+    Markdown files are formatted fence by fence.
+
+    Examples:
+
+      archdsl fmt examples/
+
+      archdsl fmt --check --diff diagram.mmd
+
+      cat diagram.mmd | archdsl fmt -
+    """
+    from archdsl.formatting import FormatOutcome, format_paths
+
+    config = _load_config()
+    version = _mermaid_version(config, mermaid_version)
+    outcome: FormatOutcome = format_paths(paths, check=check or diff, version=version)
+    for line in outcome.messages:
+        typer.echo(line, err=True)
+    if outcome.stdout is not None:
+        typer.echo(outcome.stdout, nl=False)
+    if diff:
+        typer.echo(outcome.diff, nl=False)
+    raise typer.Exit(outcome.exit_code)
+
+
+@export_app.command("json")
+def export_json(
+    path: Annotated[str | None, typer.Argument(help="A diagram file, or - for stdin.")] = None,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write here instead of stdout.")] = None,
+    schema: Annotated[bool, typer.Option("--schema", help="Print the model's JSON Schema.")] = False,
+) -> None:
+    """The diagram's model as JSON (see --schema for its shape).
+
+    Examples:
+
+      archdsl export json diagram.mmd
+
+      archdsl export json --schema
+    """
+    if schema:
+        from archdsl.schemas import model_schema
+
+        _emit(model_schema(), output, None)
+        return
+    if path is None:
+        _fail("give a diagram PATH (or --schema)")
+    document, source = _load_single(path)
+    assert document.diagram is not None
+    _emit(document.diagram.model_dump_json(indent=2) + "\n", output, source)
+
+
+def _load_single(path: str) -> tuple[Document, Source]:
+    """Read and validate one diagram for a back-end; exit 1 with the findings on errors."""
+    from archdsl.report import ReportInput, format_text
+    from archdsl.sources import collect
+
+    collected = collect([path])
+    if collected.problems:
+        report = ReportInput(collected.problems, 1, collected.texts)
+        typer.echo(format_text(report, color=_color_wanted(sys.stderr)), err=True, nl=False)
+        raise typer.Exit(EXIT_USAGE)
+    if len(collected.sources) != 1:
+        _fail(f"{path}: expected exactly one architecture-beta diagram, found {len(collected.sources)}")
+    source = collected.sources[0]
+    config = _load_config()
+    document = _check_source(source, _selection(config, None, None), config.mermaid_version, config.icon_packs)
+    if not document.ok or document.diagram is None:
+        errors = [source.to_file_position(d) for d in document.diagnostics if d.severity.value == "error"]
+        report = ReportInput(errors, 1, collected.texts)
+        typer.echo(format_text(report, color=_color_wanted(sys.stderr)), err=True, nl=False)
+        typer.echo(f"archdsl: {source.path} has errors; nothing was written", err=True)
+        raise typer.Exit(EXIT_FINDINGS)
+    return document, source
+
+
+def _emit(data: str | bytes, output: Path | None, source: Source | None) -> None:
+    """Print to stdout, or write ``output`` atomically (never over the input)."""
+    if output is None:
+        if isinstance(data, bytes):
+            sys.stdout.buffer.write(data)
+            sys.stdout.buffer.flush()
+        else:
+            typer.echo(data, nl=False)
+        return
+    from archdsl.files import same_file, write_atomic
+
+    if source is not None and source.file is not None and same_file(source.file, output):
+        _fail(f"{output}: refusing to overwrite the input diagram")
+    try:
+        write_atomic(output, data)
+    except OSError as error:
+        _fail(f"{output}: cannot write: {error.strerror or error}")
+
+
+def main() -> None:
+    """Console entry point: no traceback ever reaches the user."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        typer.echo("archdsl: interrupted", err=True)
+        sys.exit(130)
+    except RecursionError:
+        typer.echo("archdsl: the diagram is nested too deeply to process", err=True)
+        sys.exit(EXIT_FINDINGS)
+    except Exception as error:  # noqa: BLE001 - the last line of defence
+        typer.echo(
+            f"archdsl: internal error ({type(error).__name__}: {error}); please report it",
+            err=True,
+        )
+        sys.exit(EXIT_USAGE)

@@ -1,0 +1,118 @@
+"""``archdsl fmt`` over files: decide, diff, write atomically, never damage a source.
+
+The formatter itself (:mod:`archdsl.emit.mermaid`) works on one diagram; this
+module applies it to whole files: every architecture fence of a Markdown file,
+the line-ending style of the original, and the refusal to touch a file with
+syntax errors.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from archdsl.api import FormatError, format
+from archdsl.sources import MARKDOWN_SUFFIXES, STDIN, collect, is_architecture, markdown_fences
+
+
+@dataclass
+class FormatOutcome:
+    exit_code: int = 0
+    messages: list[str] = field(default_factory=list)
+    diff: str = ""
+    stdout: str | None = None
+    changed: list[str] = field(default_factory=list)
+
+
+def _with_line_endings(formatted: str, original: str) -> str:
+    return formatted.replace("\n", "\r\n") if "\r\n" in original else formatted
+
+
+def format_text(text: str, version: tuple[int, ...] | None = None) -> str:
+    """The whole diagram file formatted; raises :class:`FormatError`."""
+    return _with_line_endings(format(text, mermaid_version=version), text)
+
+
+def format_markdown(text: str, version: tuple[int, ...] | None = None) -> str:
+    """``text`` with every architecture fence formatted and everything else untouched."""
+    lines = text.split("\n")
+    replacements: list[tuple[int, int, list[str]]] = []
+    for line_offset, indent, body in markdown_fences(text):
+        if not is_architecture(body):
+            continue
+        try:
+            formatted = format(body, mermaid_version=version)
+        except FormatError as error:
+            raise FormatError(_shift(error, line_offset)) from None
+        body_lines = formatted.rstrip("\n").split("\n")
+        prefix = " " * indent
+        ending = "\r" if lines[line_offset - 1].endswith("\r") else ""
+        new_lines = [(prefix + line if line else line) + ending for line in body_lines]
+        count = body.rstrip("\n").count("\n") + 1 if body.strip() else 0
+        replacements.append((line_offset, line_offset + count, new_lines))
+    for start, end, new_lines in reversed(replacements):
+        lines[start:end] = new_lines
+    return "\n".join(lines)
+
+
+def _shift(error: FormatError, lines: int) -> object:
+    from dataclasses import replace
+
+    document = error.document
+    shifted = tuple(replace(d, span=d.span.shifted(lines)) for d in document.diagnostics)
+    return replace(document, diagnostics=shifted)
+
+
+def _describe_refusal(path: str, error: FormatError) -> str:
+    first = next(iter(error.document.diagnostics), None)
+    if first is None:
+        return f"{path}: cannot format: no architecture-beta diagram"
+    return (
+        f"{path}:{first.span.line}:{first.span.column}: {first.code} {first.message} "
+        "(not formatted: fix the syntax errors first)"
+    )
+
+
+def format_paths(
+    arguments: list[str], *, check: bool, version: tuple[int, ...] | None
+) -> FormatOutcome:
+    """Format each PATH (``-`` = stdin to stdout); ``check`` writes nothing."""
+    outcome = FormatOutcome()
+    collected = collect(arguments)
+    for problem in collected.problems:
+        outcome.messages.append(f"{problem.path}: {problem.message}")
+        outcome.exit_code = 2
+    for path, original in collected.texts.items():
+        is_markdown = Path(path).suffix.lower() in MARKDOWN_SUFFIXES
+        try:
+            formatted = (
+                format_markdown(original, version) if is_markdown else format_text(original, version)
+            )
+        except FormatError as error:
+            outcome.messages.append(_describe_refusal(path, error))
+            outcome.exit_code = max(outcome.exit_code, 1)
+            continue
+        if path == "<stdin>" and STDIN in arguments and not check:
+            outcome.stdout = formatted
+            continue
+        if formatted == original:
+            continue
+        outcome.changed.append(path)
+        outcome.diff += "".join(
+            difflib.unified_diff(
+                original.splitlines(keepends=True),
+                formatted.splitlines(keepends=True),
+                fromfile=f"{path} (original)",
+                tofile=f"{path} (formatted)",
+            )
+        )
+        if check:
+            outcome.messages.append(f"would reformat {path}")
+            outcome.exit_code = max(outcome.exit_code, 1)
+        else:
+            from archdsl.files import write_atomic
+
+            write_atomic(Path(path), formatted)
+            outcome.messages.append(f"reformatted {path}")
+    return outcome

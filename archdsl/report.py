@@ -1,0 +1,220 @@
+"""Diagnostics → text for people and machines: ``text``, ``json``, ``sarif``, ``github``.
+
+Only this module turns findings into output. Each formatter takes the sorted
+diagnostics, the number of files read, and the files' texts (to show the
+offending source line) and returns a string.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from archdsl.diagnostics import Diagnostic, count_by_severity
+
+JSON_VERSION = 1
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+INFO_URI = "https://github.com/archdsl/archdsl"
+
+
+@dataclass(frozen=True)
+class ReportInput:
+    diagnostics: Sequence[Diagnostic]
+    files: int
+    texts: dict[str, str]
+
+
+def _summary_line(report: ReportInput) -> str:
+    counts = count_by_severity(report.diagnostics)
+    noun = "file" if report.files == 1 else "files"
+    parts = [f"{counts[level]} {level}{'s' if counts[level] != 1 else ''}" for level in counts]
+    return f"{report.files} {noun} checked: " + ", ".join(parts)
+
+
+def format_text(report: ReportInput, *, color: bool = False) -> str:
+    """Compiler-style: ``path:line:col: CODE severity: message``, source line, caret, help."""
+    from io import StringIO
+
+    from rich.console import Console
+    from rich.text import Text
+
+    buffer = StringIO()
+    console = Console(
+        file=buffer,
+        force_terminal=color,
+        no_color=not color,
+        width=10_000,
+        highlight=False,
+        soft_wrap=True,
+    )
+    styles = {"error": "bold red", "warning": "bold yellow", "info": "bold cyan"}
+    for diagnostic in report.diagnostics:
+        line = Text()
+        line.append(f"{diagnostic.path or '<input>'}:{diagnostic.line}:{diagnostic.column}: ", "bold")
+        line.append(f"{diagnostic.code} {diagnostic.severity.value}", styles[diagnostic.severity.value])
+        line.append(f": {diagnostic.message}")
+        console.print(line)
+        for source_line in _source_excerpt(diagnostic, report.texts):
+            console.print(Text(source_line[0], style=source_line[1]))
+        if diagnostic.help:
+            console.print(Text(f"  = help: {diagnostic.help}", style="green"))
+        for related in diagnostic.related:
+            where = f"{related.path or diagnostic.path}:{related.span.line}:{related.span.column}"
+            console.print(Text(f"  = note: {related.message} ({where})", style="dim"))
+    console.print(Text(_summary_line(report), style="bold"))
+    return buffer.getvalue()
+
+
+def _source_excerpt(diagnostic: Diagnostic, texts: dict[str, str]) -> list[tuple[str, str]]:
+    text = texts.get(diagnostic.path or "")
+    if text is None or diagnostic.line < 1:
+        return []
+    lines = text.splitlines()
+    if diagnostic.line > len(lines):
+        return []
+    source = lines[diagnostic.line - 1].replace("\t", " ")
+    gutter = f"{diagnostic.line:>4} | "
+    start = max(diagnostic.column, 1)
+    end = diagnostic.span.end_column if diagnostic.span.end_line == diagnostic.line else len(source)
+    width = max(1, min(end, max(len(source), start)) - start + 1)
+    marker = " " * (len(gutter) + start - 1) + "^" + "~" * (width - 1)
+    return [(gutter + source, ""), (marker, "bold red")]
+
+
+def _diagnostic_json(diagnostic: Diagnostic) -> dict[str, object]:
+    data: dict[str, object] = {
+        "code": diagnostic.code,
+        "severity": diagnostic.severity.value,
+        "message": diagnostic.message,
+        "path": diagnostic.path,
+        "line": diagnostic.span.line,
+        "column": diagnostic.span.column,
+        "end_line": diagnostic.span.end_line,
+        "end_column": diagnostic.span.end_column,
+    }
+    if diagnostic.help:
+        data["help"] = diagnostic.help
+    if diagnostic.related:
+        data["related"] = [
+            {
+                "message": r.message,
+                "path": r.path or diagnostic.path,
+                "line": r.span.line,
+                "column": r.span.column,
+                "end_line": r.span.end_line,
+                "end_column": r.span.end_column,
+            }
+            for r in diagnostic.related
+        ]
+    return data
+
+
+def format_json(report: ReportInput) -> str:
+    payload = {
+        "version": JSON_VERSION,
+        "files": report.files,
+        "diagnostics": [_diagnostic_json(d) for d in report.diagnostics],
+        "summary": count_by_severity(report.diagnostics),
+    }
+    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+
+
+_SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
+
+
+def format_sarif(report: ReportInput) -> str:
+    """SARIF 2.1.0 with one rule per code, described by the rule's documentation."""
+    from archdsl.explain import describe
+
+    codes = sorted({d.code for d in report.diagnostics})
+    rules = []
+    for code in codes:
+        summary, full = describe(code)
+        rules.append(
+            {
+                "id": code,
+                "shortDescription": {"text": summary},
+                "fullDescription": {"text": full or summary},
+                "help": {"text": full or summary},
+            }
+        )
+    index = {code: i for i, code in enumerate(codes)}
+    results = [
+        {
+            "ruleId": d.code,
+            "ruleIndex": index[d.code],
+            "level": _SARIF_LEVEL[d.severity.value],
+            "message": {"text": d.message + (f" ({d.help})" if d.help else "")},
+            "locations": [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": (d.path or "<input>").replace("\\", "/")},
+                        "region": {
+                            "startLine": max(d.span.line, 1),
+                            "startColumn": max(d.span.column, 1),
+                            "endLine": max(d.span.end_line, 1),
+                            "endColumn": max(d.span.end_column, 1) + 1,
+                        },
+                    }
+                }
+            ],
+        }
+        for d in report.diagnostics
+    ]
+    from archdsl import __version__
+
+    log = {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "archdsl",
+                        "version": __version__,
+                        "informationUri": INFO_URI,
+                        "rules": rules,
+                    }
+                },
+                "results": results,
+            }
+        ],
+    }
+    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+
+
+def _github_escape(value: str, *, property_value: bool = False) -> str:
+    value = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if property_value:
+        value = value.replace(":", "%3A").replace(",", "%2C")
+    return value
+
+
+_GITHUB_COMMAND = {"error": "error", "warning": "warning", "info": "notice"}
+
+
+def format_github(report: ReportInput) -> str:
+    """GitHub Actions workflow commands (``::error file=…,line=…``)."""
+    lines = []
+    for d in report.diagnostics:
+        props = ",".join(
+            [
+                f"file={_github_escape(d.path or '<input>', property_value=True)}",
+                f"line={d.span.line}",
+                f"col={d.span.column}",
+                f"endLine={d.span.end_line}",
+                f"endColumn={d.span.end_column}",
+                f"title={_github_escape(d.code, property_value=True)}",
+            ]
+        )
+        message = d.message + (f" ({d.help})" if d.help else "")
+        lines.append(f"::{_GITHUB_COMMAND[d.severity.value]} {props}::{_github_escape(message)}")
+    return "".join(line + "\n" for line in lines)
+
+
+FORMATS: dict[str, Callable[[ReportInput], str]] = {
+    "json": format_json,
+    "sarif": format_sarif,
+    "github": format_github,
+}
