@@ -357,6 +357,61 @@ def _emit(data: str | bytes, output: Path | None, source: Source | None) -> None
         _fail(f"{output}: cannot write: {error.strerror or error}")
 
 
+class CatalogueFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
+@app.command()
+def catalogue(
+    query: Annotated[str | None, typer.Argument(help="Search by name, icon or alias (fuzzy).")] = None,
+    output_format: Annotated[
+        CatalogueFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = CatalogueFormat.table,
+    limit: Annotated[int, typer.Option(help="At most this many matches for a QUERY.")] = 10,
+) -> None:
+    """The AWS services archdsl knows: icons, names, categories, CloudFormation types.
+
+    Examples:
+
+      archdsl catalogue
+
+      archdsl catalogue dynamo
+
+      archdsl catalogue --format json lambda
+    """
+    import json
+
+    from archdsl.catalogue import load_catalogue
+
+    known = load_catalogue()
+    entries = known.search(query, limit=limit) if query else list(known.entries)
+    if output_format is CatalogueFormat.json:
+        rows = [
+            {
+                "key": e.key,
+                "name": e.name,
+                "category": e.category,
+                "icons": list(e.icons),
+                "cloudformation": list(e.primary_types),
+                "supporting": list(e.supporting_types),
+                "aliases": list(e.aliases),
+            }
+            for e in entries
+        ]
+        typer.echo(json.dumps(rows, indent=2))
+        return
+    if not entries:
+        _fail(f"no service matches {query!r}", EXIT_FINDINGS)
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table("icon", "service", "category", "CloudFormation")
+    for e in entries:
+        table.add_row(", ".join(e.icons), e.name, e.category, "\n".join(e.primary_types) or "-")
+    Console(no_color=not _color_wanted(sys.stdout), highlight=False).print(table)
+
+
 def main() -> None:
     """Console entry point: no traceback ever reaches the user."""
     try:

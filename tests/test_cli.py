@@ -208,3 +208,20 @@ def test_no_traceback_for_usage_errors() -> None:
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert "yaml" in result.stderr
+
+
+def test_catalogue_search_json() -> None:
+    code, out, _ = run("catalogue", "--format", "json", "lamda")
+    rows = json.loads(out)
+    assert code == 0
+    assert rows[0]["key"] == "lambda"
+    assert rows[0]["icons"] == ["logos:aws-lambda"]
+    assert rows[0]["cloudformation"] == ["AWS::Lambda::Function"]
+
+
+def test_catalogue_table_lists_every_service() -> None:
+    code, out, _ = run("catalogue")
+    assert code == 0
+    assert "logos:aws-dynamodb" in out and "AWS::DynamoDB::Table" in out
+    code, _, err = run("catalogue", "zzzzqqqq")
+    assert code == 1 and "no service matches" in err
