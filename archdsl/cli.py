@@ -409,7 +409,9 @@ def catalogue(
     table = Table("icon", "service", "category", "CloudFormation")
     for e in entries:
         table.add_row(", ".join(e.icons), e.name, e.category, "\n".join(e.primary_types) or "-")
-    Console(no_color=not _color_wanted(sys.stdout), highlight=False).print(table)
+    on_terminal = _color_wanted(sys.stdout)
+    # Piped output is read by grep and scripts: a wide fixed width keeps rows on one line.
+    Console(no_color=not on_terminal, highlight=False, width=None if on_terminal else 200).print(table)
 
 
 def main() -> None:
