@@ -1,0 +1,384 @@
+"""The diagram as graphs: the one module that imports networkx.
+
+:class:`DiagramGraph` is a read-only view of a :class:`~archdsl.model.Diagram`
+built for the rules: which id names what, which group holds what, which edges
+touch a node, what is connected to what. Ids resolve the way Mermaid registers
+them (groups, then services, then junctions; the first registration of an id
+wins), so a rule asking "is ``x`` a group?" gets Mermaid's answer.
+
+Everything is built on first use and kept, and every walk is iterative: a
+diagram with 50,000 services or 3,000 nested groups costs linear time and no
+recursion. This module is imported lazily (``CheckContext.graph``), so commands
+that never check a diagram do not pay for networkx.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import defaultdict, deque
+from collections.abc import Hashable, Iterable
+from functools import cached_property
+from typing import Generic, Literal, NamedTuple, TypeVar
+
+import networkx as nx
+
+from archdsl.model import Diagram, Edge, Group, Junction, NodeElement, Service
+
+Kind = Literal["group", "service", "junction"]
+H = TypeVar("H", bound=Hashable)
+
+_SUGGESTION_POOL_LIMIT = 20_000
+"""Above this many candidate ids, "did you mean" is skipped (it is quadratic-ish)."""
+
+
+class EdgeEnds(NamedTuple):
+    """An edge's ends as plain values, quick to scan (the model keeps the spans)."""
+
+    lhs: str
+    rhs: str
+    lhs_side: str
+    rhs_side: str
+    lhs_group: bool
+    rhs_group: bool
+
+
+class DiagramGraph:
+    """Graphs and lookups over one diagram, built lazily and cached."""
+
+    def __init__(self, diagram: Diagram) -> None:
+        self.diagram = diagram
+        self.elements: dict[str, NodeElement] = diagram.elements
+        """Groups, services and junctions by id, as Mermaid registers them."""
+
+    # -- what an id names ---------------------------------------------------------
+
+    def kind(self, element_id: str) -> Kind | None:
+        """``"group"``, ``"service"``, ``"junction"`` or ``None`` for an unknown id."""
+        element = self.elements.get(element_id)
+        return element.kind if element is not None else None
+
+    def is_group(self, element_id: str) -> bool:
+        return isinstance(self.elements.get(element_id), Group)
+
+    def is_node(self, element_id: str) -> bool:
+        """A service or junction: something an edge may end at."""
+        return isinstance(self.elements.get(element_id), Service | Junction)
+
+    @cached_property
+    def node_ids(self) -> frozenset[str]:
+        """Ids of services and junctions (what edges may end at)."""
+        return frozenset(node.id for node in self.registered_nodes)
+
+    @cached_property
+    def group_ids(self) -> frozenset[str]:
+        return frozenset(group.id for group in self.registered_groups)
+
+    @cached_property
+    def registered_nodes(self) -> tuple[Service | Junction, ...]:
+        """Services then junctions, each id once: Mermaid's node map, in its order."""
+        return tuple(node for node in self.diagram.nodes if self.elements.get(node.id) is node)
+
+    @cached_property
+    def registered_groups(self) -> tuple[Group, ...]:
+        return tuple(g for g in self.diagram.groups if self.elements.get(g.id) is g)
+
+    @cached_property
+    def declarations(self) -> dict[str, list[NodeElement]]:
+        """Every declaration of every id, in Mermaid's registration order."""
+        found: dict[str, list[NodeElement]] = defaultdict(list)
+        for kind in (self.diagram.groups, self.diagram.services, self.diagram.junctions):
+            for element in kind:
+                found[element.id].append(element)
+        return dict(found)
+
+    # -- containment --------------------------------------------------------------
+
+    def parent_group(self, element_id: str) -> str | None:
+        """The group an element is declared ``in``, if that id is a group (not itself)."""
+        element = self.elements.get(element_id)
+        if element is None or element.parent is None or element.parent == element_id:
+            return None
+        return element.parent if self.is_group(element.parent) else None
+
+    @cached_property
+    def containment(self) -> nx.DiGraph:
+        """Group → member edges for every registered element whose parent is a group.
+
+        A tree (a forest) for a valid diagram; a nesting cycle shows up as a cycle.
+        """
+        tree = nx.DiGraph()
+        tree.add_nodes_from(self.elements)
+        tree.add_edges_from(
+            (parent, element_id)
+            for element_id in self.elements
+            if (parent := self.parent_group(element_id)) is not None
+        )
+        return tree
+
+    def children(self, group_id: str) -> list[str]:
+        """Direct members of a group, in declaration order of registration."""
+        if group_id not in self.containment:
+            return []
+        return list(self.containment.successors(group_id))
+
+    def ancestors(self, element_id: str) -> list[str]:
+        """Enclosing groups, innermost first; stops before repeating (nesting cycles)."""
+        found: list[str] = []
+        seen = {element_id}
+        current = self.parent_group(element_id)
+        while current is not None and current not in seen:
+            found.append(current)
+            seen.add(current)
+            current = self.parent_group(current)
+        return found
+
+    def member_nodes(self, group_id: str) -> list[str]:
+        """Services and junctions inside a group at any depth, breadth first."""
+        if group_id not in self.containment:
+            return []
+        return [
+            member
+            for member in nx.bfs_tree(self.containment, group_id)
+            if member != group_id and self.is_node(member)
+        ]
+
+    @cached_property
+    def group_cycles(self) -> list[list[str]]:
+        """Nesting cycles among groups, each in ``in`` order (``a`` in ``b`` in … ``a``).
+
+        Every group has one parent, so each strongly connected component with more
+        than one group is exactly one cycle; it is listed from its first-declared group.
+        """
+        order = {g.id: index for index, g in enumerate(self.registered_groups)}
+        groups = nx.DiGraph()
+        groups.add_nodes_from(order)
+        groups.add_edges_from(
+            (parent, group) for group in order if (parent := self.parent_group(group)) is not None
+        )
+        cycles: list[list[str]] = []
+        for component in nx.strongly_connected_components(groups):
+            if len(component) < 2:
+                continue
+            start = min(component, key=order.__getitem__)
+            cycle = [start]
+            current = self.parent_group(start)
+            while current is not None and current != start:
+                cycle.append(current)
+                current = self.parent_group(current)
+            cycles.append(cycle)
+        cycles.sort(key=lambda cycle: order[cycle[0]])
+        return cycles
+
+    # -- edges --------------------------------------------------------------------
+
+    @cached_property
+    def ends(self) -> tuple[EdgeEnds, ...]:
+        """Every edge's ends, by index into ``diagram.edges``."""
+        return tuple(
+            EdgeEnds(e.lhs.id, e.rhs.id, e.lhs.side, e.rhs.side, e.lhs.group, e.rhs.group)
+            for e in self.diagram.edges
+        )
+
+    @cached_property
+    def edges_by_id(self) -> dict[str, list[int]]:
+        """Indices (into ``diagram.edges``) of the edges naming each id at either end.
+
+        Any id, known or not; a self edge is listed once.
+        """
+        found: dict[str, list[int]] = defaultdict(list)
+        for index, ends in enumerate(self.ends):
+            found[ends.lhs].append(index)
+            if ends.rhs != ends.lhs:
+                found[ends.rhs].append(index)
+        return dict(found)
+
+    def edges_of(self, element_id: str) -> list[Edge]:
+        """Edges naming ``element_id`` at either end, in declaration order."""
+        edges = self.diagram.edges
+        return [edges[index] for index in self.edges_by_id.get(element_id, ())]
+
+    def degree(self, element_id: str) -> int:
+        return len(self.edges_by_id.get(element_id, ()))
+
+    @cached_property
+    def node_edges(self) -> tuple[Edge, ...]:
+        """The edges whose both ends are services or junctions (the drawable ones)."""
+        return tuple(
+            edge
+            for edge in self.diagram.edges
+            if self.is_node(edge.lhs.id) and self.is_node(edge.rhs.id)
+        )
+
+    @cached_property
+    def nodes(self) -> nx.MultiDiGraph:
+        """Services and junctions, with one graph edge (data ``edge``) per drawable edge.
+
+        Graph edges are keyed by the edge's index in ``diagram.edges``, so parallel
+        edges and self edges are all kept.
+        """
+        graph = nx.MultiDiGraph()
+        graph.add_nodes_from(node.id for node in self.registered_nodes)
+        graph.add_edges_from(
+            (edge.lhs.id, edge.rhs.id, index, {"edge": edge})
+            for index, edge in enumerate(self.diagram.edges)
+            if self.is_node(edge.lhs.id) and self.is_node(edge.rhs.id)
+        )
+        return graph
+
+    def components(self) -> list[set[str]]:
+        """Connected parts of the node graph (edge direction ignored), largest first."""
+        parts = [set(part) for part in nx.weakly_connected_components(self.nodes)]
+        parts.sort(key=len, reverse=True)
+        return parts
+
+    # -- lookups for messages -------------------------------------------------------
+
+    def closest_id(self, wanted: str, kinds: Iterable[Kind]) -> str | None:
+        """The declared id of one of ``kinds`` that looks most like ``wanted``."""
+        allowed = set(kinds)
+        pool = [i for i, element in self.elements.items() if element.kind in allowed]
+        if not pool or len(pool) > _SUGGESTION_POOL_LIMIT:
+            return None
+        folded = {candidate.lower(): candidate for candidate in pool}
+        if wanted.lower() in folded and folded[wanted.lower()] != wanted:
+            return folded[wanted.lower()]
+        matches = difflib.get_close_matches(wanted, pool, n=1, cutoff=0.75)
+        return matches[0] if matches else None
+
+
+def order_cycles(
+    order: Iterable[tuple[H, H, int]], ties: Iterable[tuple[H, H, int]] = ()
+) -> list[tuple[set[H], list[int]]]:
+    """Contradictions in a system of strict orders ``a < b`` and equalities ``a = b``.
+
+    ``order`` and ``ties`` are ``(a, b, label)`` triples. Items joined by ties form
+    classes; the system is unsatisfiable exactly where the order relation between
+    classes has a cycle (a strict edge inside one class is a cycle too). Returns,
+    per contradictory part, all items of its classes and the labels of the strict
+    edges inside it, sorted by their last label. Linear time: the classes are the
+    connected components of the ties, classes that cannot lie on a cycle are
+    peeled off, and only the rest goes through strongly connected components.
+    """
+    classes = _components(ties)
+    labels: dict[tuple[H, H], list[int]] = defaultdict(list)
+    for a, b, label in order:
+        labels[classes.get(a, a), classes.get(b, b)].append(label)
+    core = _cyclic_core(labels)
+    if not core:
+        return []
+    between = nx.DiGraph()
+    between.add_edges_from(core)
+    found: list[tuple[set[H], list[int]]] = []
+    part_of: dict[H, int] = {}
+    for component in nx.strongly_connected_components(between):
+        if len(component) == 1:
+            (only,) = component
+            if not between.has_edge(only, only):
+                continue
+        part_of.update(dict.fromkeys(component, len(found)))
+        found.append((set(component), []))
+    for a, b in core:
+        index = part_of.get(a)
+        if index is not None and part_of.get(b) == index:
+            found[index][1].extend(labels[a, b])
+    for _, inside in found:
+        inside.sort()
+    _add_members(found, classes)
+    found.sort(key=lambda part: part[1][-1])
+    return found
+
+
+def _components(links: Iterable[tuple[H, H, int]]) -> dict[H, H]:
+    """Each linked item's class representative (connected components, iteratively)."""
+    neighbours: dict[H, list[H]] = defaultdict(list)
+    for a, b, _ in links:
+        neighbours[a].append(b)
+        neighbours[b].append(a)
+    representative: dict[H, H] = {}
+    for start in neighbours:
+        if start in representative:
+            continue
+        representative[start] = start
+        stack = [start]
+        while stack:
+            for following in neighbours[stack.pop()]:
+                if following not in representative:
+                    representative[following] = start
+                    stack.append(following)
+    return representative
+
+
+def _cyclic_core(pairs: Iterable[tuple[H, H]]) -> list[tuple[H, H]]:
+    """The pairs left after repeatedly dropping items with no way in or no way out."""
+    successors: dict[H, set[H]] = defaultdict(set)
+    predecessors: dict[H, set[H]] = defaultdict(set)
+    for a, b in pairs:
+        successors[a].add(b)
+        predecessors[b].add(a)
+    items = set(successors) | set(predecessors)
+    stuck = [i for i in items if not successors[i] or not predecessors[i]]
+    removed: set[H] = set()
+    while stuck:
+        item = stuck.pop()
+        if item in removed:
+            continue
+        removed.add(item)
+        for following in successors.pop(item, ()):
+            predecessors[following].discard(item)
+            if not predecessors[following]:
+                stuck.append(following)
+        for previous in predecessors.pop(item, ()):
+            successors[previous].discard(item)
+            if not successors[previous]:
+                stuck.append(previous)
+    return [(a, b) for a, following in successors.items() if a not in removed for b in following]
+
+
+def _add_members(found: list[tuple[set[H], list[int]]], classes: dict[H, H]) -> None:
+    """Add to each part all the items of its classes (it holds their representatives)."""
+    part_of = {
+        representative: index for index, (part, _) in enumerate(found) for representative in part
+    }
+    for item, representative in classes.items():
+        index = part_of.get(representative)
+        if index is not None:
+            found[index][0].add(item)
+
+
+class Links(Generic[H]):
+    """Directed, labelled links with breadth-first shortest paths.
+
+    Built once and queried many times (each query may leave one label out), so
+    explaining a contradiction costs a walk over its own part, not a graph build.
+    """
+
+    def __init__(self, links: Iterable[tuple[H, H, int]]) -> None:
+        self.out: dict[H, list[tuple[H, int]]] = defaultdict(list)
+        for a, b, label in links:
+            self.out[a].append((b, label))
+
+    def path(self, source: H, target: H, without: int | None = None) -> list[int] | None:
+        """Labels along a shortest path from ``source`` to ``target`` (``[]`` if equal)."""
+        if source == target:
+            return []
+        came: dict[H, tuple[H, int]] = {}
+        queue = deque([source])
+        while queue:
+            current = queue.popleft()
+            for following, label in self.out.get(current, ()):
+                if label == without or following == source or following in came:
+                    continue
+                came[following] = (current, label)
+                if following == target:
+                    return _labels_back(came, source, target)
+                queue.append(following)
+        return None
+
+
+def _labels_back(came: dict[H, tuple[H, int]], source: H, target: H) -> list[int]:
+    labels: list[int] = []
+    current = target
+    while current != source:
+        current, label = came[current]
+        labels.append(label)
+    return labels[::-1]
