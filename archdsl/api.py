@@ -6,7 +6,9 @@ nothing prints. ``import archdsl`` re-exports these.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import gc
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
@@ -61,11 +63,29 @@ class Selection:
         return self.severity[max(matches, key=len)] if matches else default
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector while a stage allocates many acyclic objects.
+
+    Parsing a 10,000-service diagram creates ~350,000 objects; the collector's
+    passes over them cost 0.2–0.3 s and free nothing (the model has no cycles:
+    reference counting frees it). Re-enabled afterwards, whatever happens.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def parse(text: str, path: str | None = None) -> Document:
     """Parse one diagram (syntax only: AD001–AD007 findings)."""
     from archdsl.syntax import parse_text
 
-    result = parse_text(text)
+    with _collector_paused():
+        result = parse_text(text)
     return Document(text, result.diagram, _at(result.diagnostics, path), path)
 
 
@@ -117,7 +137,8 @@ def validate(
     selection: Selection | None = None,
 ) -> Document:
     """Parse and check one diagram."""
-    return check(parse(text, path), options, selection)
+    with _collector_paused():
+        return check(parse(text, path), options, selection)
 
 
 def format(  # noqa: A001 - the public name

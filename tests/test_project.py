@@ -47,5 +47,5 @@ def test_validate_does_not_import_render_or_export_modules() -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     modules = {line.split("|")[-1].strip() for line in result.stderr.splitlines()}
-    for unused in ("archdsl.layout", "archdsl.emit.svg", "archdsl.emit.cloudformation", "yaml"):
+    for unused in ("archdsl.layout", "archdsl.emit.svg", "archdsl.export", "yaml"):
         assert unused not in modules, f"validate imported {unused}"
