@@ -214,6 +214,7 @@ def validate(
     selection = _selection(config, select, ignore)
     version = _mermaid_version(config, mermaid_version)
     packs = tuple(icon_pack or ()) + config.icon_packs
+    _check_icon_packs(packs)
     strict_mode = config.strict if strict is None else strict
 
     from archdsl.report import FORMATS, ReportInput, format_text
@@ -236,6 +237,19 @@ def validate(
     else:
         typer.echo(FORMATS[output_format.value](report), nl=False)
     raise typer.Exit(_validate_exit_code(diagnostics, strict_mode))
+
+
+def _check_icon_packs(packs: tuple[Path, ...]) -> None:
+    """A pack that cannot be loaded is a usage error (exit 2), not a finding."""
+    if not packs:
+        return
+    from archdsl.icons import IconPackError, load_pack
+
+    for pack in packs:
+        try:
+            load_pack(pack)
+        except IconPackError as error:
+            _fail(str(error))
 
 
 def _validate_exit_code(diagnostics: list[object], strict: bool) -> int:
@@ -288,6 +302,98 @@ def fmt(
     raise typer.Exit(outcome.exit_code)
 
 
+class RenderFormat(str, Enum):
+    svg = "svg"
+    png = "png"
+    json = "json"
+
+
+class Theme(str, Enum):
+    light = "light"
+    dark = "dark"
+
+
+@app.command()
+def render(
+    path: Annotated[str, typer.Argument(help="A diagram file, a Markdown file, or - for stdin.")],
+    output: Annotated[
+        Path | None,
+        typer.Option("-o", "--output", help="Output file (a folder for Markdown with several diagrams)."),
+    ] = None,
+    output_format: Annotated[
+        RenderFormat | None,
+        typer.Option("--format", "-f", help="svg, png or json (layout); default from -o's extension, else svg."),
+    ] = None,
+    theme: Annotated[Theme, typer.Option(help="Colour theme.")] = Theme.light,
+    scale: Annotated[float, typer.Option(min=0.1, max=16, help="PNG scale factor.")] = 1.0,
+    icon_pack: Annotated[
+        list[Path] | None, typer.Option("--icon-pack", help="An Iconify JSON icon pack (repeatable).")
+    ] = None,
+    max_nodes: Annotated[
+        int | None, typer.Option(min=0, help="Refuse diagrams with more nodes than this (0: no limit).")
+    ] = None,
+) -> None:
+    """Draw a diagram as SVG, PNG or layout JSON, offline and deterministically.
+
+    Examples:
+
+      archdsl render examples/aws-order-pipeline.mmd -o pipeline.svg
+
+      archdsl render diagram.mmd -o diagram.png --scale 2 --theme dark
+
+      archdsl render docs/architecture.md -o docs/img/
+    """
+    from archdsl.rendering import (
+        BINARY_FORMATS,
+        RenderError,
+        RenderRequest,
+        RenderUsageError,
+        infer_format,
+        output_name,
+    )
+    from archdsl.rendering import render as draw
+    from archdsl.sources import collect
+
+    chosen = infer_format(output, output_format.value if output_format else None)
+    config = _load_config()
+    collected = collect([path])
+    if collected.problems:
+        _fail(f"{collected.problems[0].path}: {collected.problems[0].message}")
+    sources = collected.sources
+    if not sources:
+        _fail(f"{path}: no architecture-beta diagram found", EXIT_FINDINGS)
+    many = len(sources) > 1
+    if many and (output is None or (output.exists() and not output.is_dir())):
+        _fail(f"{path} has {len(sources)} diagrams: give -o FOLDER to render each one")
+    if chosen in BINARY_FORMATS and output is None and _color_wanted(sys.stdout):
+        _fail("refusing to write a PNG to the terminal: give -o FILE.png or redirect the output")
+    packs = tuple(icon_pack or ()) + config.icon_packs
+    for index, source in enumerate(sources, start=1):
+        document, _ = _validated(source, config)
+        request = RenderRequest(
+            output_format=chosen,
+            theme=theme.value,
+            scale=scale,
+            icon_packs=packs,
+            max_nodes=max_nodes,
+            base_dir=source.file.parent if source.file else Path.cwd(),
+        )
+        try:
+            assert document.diagram is not None
+            picture = draw(document.diagram, request)
+        except RenderUsageError as error:
+            _fail(str(error))
+        except RenderError as error:
+            _fail(f"{source.path}: {error}", EXIT_FINDINGS)
+        target = output
+        if many and output is not None:
+            output.mkdir(parents=True, exist_ok=True)
+            target = output / output_name(source.path, index, len(sources), chosen)
+        elif output is not None and output.is_dir():
+            target = output / output_name(source.path, index, 1, chosen)
+        _emit(picture, target, source)
+
+
 @export_app.command("json")
 def export_json(
     path: Annotated[str | None, typer.Argument(help="A diagram file, or - for stdin.")] = None,
@@ -326,12 +432,20 @@ def _load_single(path: str) -> tuple[Document, Source]:
         raise typer.Exit(EXIT_USAGE)
     if len(collected.sources) != 1:
         _fail(f"{path}: expected exactly one architecture-beta diagram, found {len(collected.sources)}")
-    source = collected.sources[0]
-    config = _load_config()
+    return _validated(collected.sources[0], _load_config(), collected.texts)
+
+
+def _validated(
+    source: Source, config: Config, texts: dict[str, str] | None = None
+) -> tuple[Document, Source]:
+    """The checked document; on errors print them and exit 1 (nothing is written)."""
+    from archdsl.report import ReportInput, format_text
+
     document = _check_source(source, _selection(config, None, None), config.mermaid_version, config.icon_packs)
     if not document.ok or document.diagram is None:
         errors = [source.to_file_position(d) for d in document.diagnostics if d.severity.value == "error"]
-        report = ReportInput(errors, 1, collected.texts)
+        shown = texts if texts is not None else ({source.path: source.text} if not source.embedded else {})
+        report = ReportInput(errors, 1, shown)
         typer.echo(format_text(report, color=_color_wanted(sys.stderr)), err=True, nl=False)
         typer.echo(f"archdsl: {source.path} has errors; nothing was written", err=True)
         raise typer.Exit(EXIT_FINDINGS)

@@ -225,3 +225,67 @@ def test_catalogue_table_lists_every_service() -> None:
     assert "logos:aws-dynamodb" in out and "AWS::DynamoDB::Table" in out
     code, _, err = run("catalogue", "zzzzqqqq")
     assert code == 1 and "no service matches" in err
+
+
+def test_render_svg_to_stdout_and_png_to_file(tmp_path: Path) -> None:
+    code, out, _ = run("render", str(EXAMPLE))
+    assert code == 0
+    assert out.startswith("<svg") and 'data-id="lambda"' in out
+    target = tmp_path / "pipeline.png"
+    code, _, _ = run("render", str(EXAMPLE), "-o", str(target), "--scale", "0.5")
+    assert code == 0
+    assert target.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+
+
+def test_render_layout_json_shape() -> None:
+    code, out, _ = run("render", str(EXAMPLE), "--format", "json")
+    layout = json.loads(out)
+    assert code == 0
+    assert {n["id"] for n in layout["nodes"]} >= {"lambda", "kinesis", "s3"}
+    edge = next(e for e in layout["edges"] if (e["source"], e["target"]) == ("api_gateway", "lambda"))
+    assert (edge["source_side"], edge["target_side"]) == ("R", "L")
+    assert all(len(p) == 2 for p in edge["points"])
+
+
+def test_render_refuses_a_broken_diagram(tmp_path: Path) -> None:
+    diagram = tmp_path / "d.mmd"
+    diagram.write_text(BROKEN)
+    target = tmp_path / "d.svg"
+    code, _, err = run("render", str(diagram), "-o", str(target))
+    assert code == 1 and "nothing was written" in err
+    assert not target.exists()
+
+
+def test_render_markdown_with_several_diagrams_needs_a_folder(tmp_path: Path) -> None:
+    doc = tmp_path / "arch.md"
+    fence = "```mermaid\narchitecture-beta\n  service a(server)\n  service b(disk)\n  a:R --> L:b\n```\n"
+    doc.write_text(fence + "\n" + fence)
+    code, _, err = run("render", str(doc))
+    assert code == 2 and "-o FOLDER" in err
+    out_dir = tmp_path / "img"
+    code, _, _ = run("render", str(doc), "-o", str(out_dir))
+    assert code == 0
+    assert sorted(p.name for p in out_dir.iterdir()) == ["arch-1.svg", "arch-2.svg"]
+
+
+def test_render_bad_icon_pack_is_exit_2(tmp_path: Path) -> None:
+    pack = tmp_path / "pack.json"
+    pack.write_text("{not json")
+    code, _, err = run("render", str(EXAMPLE), "--icon-pack", str(pack))
+    assert code == 2 and str(pack) in err
+
+
+def test_validate_with_a_custom_icon_pack(tmp_path: Path) -> None:
+    diagram = tmp_path / "d.mmd"
+    diagram.write_text("architecture-beta\n  service a(acme:widget)[A]\n")
+    code, out, _ = run("validate", "--format", "json", str(diagram))
+    assert code == 0
+    assert [d["code"] for d in json.loads(out)["diagnostics"]] == ["AWS302"]
+    pack = tmp_path / "acme.json"
+    pack.write_text(json.dumps({"prefix": "acme", "icons": {"widget": {"body": "<path d='M0 0h1v1z'/>"}}}))
+    code, out, _ = run("validate", "--format", "json", "--icon-pack", str(pack), str(diagram))
+    assert code == 0 and json.loads(out)["diagnostics"] == []
+    broken = tmp_path / "broken.json"
+    broken.write_text("[]")
+    code, _, err = run("validate", "--icon-pack", str(broken), str(diagram))
+    assert code == 2 and str(broken) in err

@@ -1,0 +1,279 @@
+"""Routing along the free channels of the nested tables, for edges that go far.
+
+Every container is a table, and nothing lies in the gaps between its columns and rows,
+nor in a group's padding. So the middle lines of those gaps, with a ring round each
+container (half-way into a group's padding; round the whole picture, half-way into the
+margin), form a network of legs that cross no box. A group's lines continue out through
+its frame to the lines of the table it sits in. An edge end reaches the network by going
+straight out of its side to the channel beside its cell. networkx A* then finds the route
+with the fewest bends and the least sharing with edges already drawn (each route is
+recorded on the legs it uses).
+"""
+
+from __future__ import annotations
+
+import itertools
+from bisect import bisect_left, insort
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from archdsl.layout.grid import Cell
+from archdsl.layout.model import Point
+from archdsl.layout.place import Table
+from archdsl.layout.tree import Container, Tree
+
+Vector = tuple[int, int]
+Node = tuple[float, float, int]
+"""A point and the direction of travel through it (0: horizontal, 1: vertical; 2 and 3:
+an edge's own end and where it joins a channel)."""
+
+
+@dataclass
+class _Line:
+    axis: int
+    """0: horizontal (``at`` is y), 1: vertical (``at`` is x)."""
+    at: float
+    low: float
+    high: float
+    stops: list[float] = field(default_factory=list)
+
+    def point(self, along: float) -> Point:
+        return (along, self.at) if self.axis == 0 else (self.at, along)
+
+
+@dataclass(frozen=True)
+class _Grid:
+    xs: tuple[float, ...]
+    ys: tuple[float, ...]
+    vertical: tuple[_Line, ...]
+    horizontal: tuple[_Line, ...]
+
+
+class ChannelNetwork:
+    """The channel lines of a whole layout, as a networkx graph (built once)."""
+
+    def __init__(
+        self,
+        tree: Tree,
+        tables: dict[Container, Table],
+        cells: dict[Container, dict[str, Cell]],
+        ring: float,
+        bend_cost: float,
+    ) -> None:
+        import networkx as nx
+
+        self.tree = tree
+        self.cells = cells
+        self.bend_cost = bend_cost
+        self.grids = {c: _grid(t, ring, c is None) for c, t in tables.items()}
+        self.lines: list[_Line] = [
+            line for g in self.grids.values() for line in (*g.vertical, *g.horizontal)
+        ]
+        for grid in self.grids.values():
+            for v in grid.vertical:
+                for h in grid.horizontal:
+                    insort(v.stops, h.at)
+                    insort(h.stops, v.at)
+        for container, grid in self.grids.items():
+            if container is not None:
+                self._join_to_parent(container, grid)
+        self.graph = nx.Graph()
+        self._by_position: dict[tuple[int, float], list[_Line]] = {}
+        for line in self.lines:
+            self._add_line(line)
+
+    # -- building ----------------------------------------------------------------------------
+
+    def _join_to_parent(self, group: str, grid: _Grid) -> None:
+        parent = self.tree.parent[group]
+        outer = self.grids.get(parent)
+        cell = self.cells.get(parent, {}).get(group)
+        if outer is None or cell is None:
+            return
+        column, row = cell
+        above, below = outer.horizontal[row], outer.horizontal[row + 1]
+        left, right = outer.vertical[column], outer.vertical[column + 1]
+        for x in grid.xs:
+            self._extension(1, x, above.at, grid.ys[0], above)
+            self._extension(1, x, grid.ys[-1], below.at, below)
+        for y in grid.ys:
+            self._extension(0, y, left.at, grid.xs[0], left)
+            self._extension(0, y, grid.xs[-1], right.at, right)
+
+    def _extension(self, axis: int, at: float, start: float, end: float, meets: _Line) -> None:
+        """A leg from a group's ring out to ``meets``, a line of the table around it."""
+        low, high = min(start, end), max(start, end)
+        line = _Line(axis, at, low, high, [low, high])
+        self.lines.append(line)
+        insort(meets.stops, at)
+
+    def _add_line(self, line: _Line) -> None:
+        stops = sorted(set(line.stops))
+        for a, b in itertools.pairwise(stops):
+            p, q = line.point(a), line.point(b)
+            self.graph.add_edge((*p, line.axis), (*q, line.axis), bend=0.0, length=b - a, used=0)
+        self._by_position.setdefault((line.axis, round(line.at, 2)), []).append(line)
+        for s in stops:
+            p = line.point(s)
+            self.graph.add_edge((*p, 0), (*p, 1), bend=self.bend_cost)
+
+    # -- routing -------------------------------------------------------------------------------
+
+    def entry(self, container: Container, item: str, tip: Point, outward: Vector) -> Point | None:
+        """Where a stub leaving ``item`` (a child of ``container``) meets the network."""
+        grid = self.grids.get(container)
+        cell = self.cells.get(container, {}).get(item)
+        if grid is None or cell is None:
+            return None
+        column, row = cell
+        if outward[0] > 0:
+            return grid.vertical[column + 1].at, tip[1]
+        if outward[0] < 0:
+            return grid.vertical[column].at, tip[1]
+        if outward[1] > 0:
+            return tip[0], grid.horizontal[row + 1].at
+        return tip[0], grid.horizontal[row].at
+
+    def route(
+        self,
+        start: tuple[Container, str, Point, Vector],
+        end: tuple[Container, str, Point, Vector],
+    ) -> list[Point] | None:
+        import networkx as nx
+
+        a_entry = self.entry(*start)
+        b_entry = self.entry(*end)
+        if a_entry is None or b_entry is None:
+            return None
+        added: list[tuple[Node, Node]] = []
+        removed = self._close_stub(start[1], a_entry, start[3])
+        removed += self._close_stub(end[1], b_entry, end[3])
+        a_node = self._attach(a_entry, start[0], 0 if start[3][1] == 0 else 1, added)
+        b_node = self._attach(b_entry, end[0], 0 if end[3][1] == 0 else 1, added)
+        try:
+            if a_node is None or b_node is None:
+                return None
+            path = nx.astar_path(self.graph, a_node, b_node, heuristic=_distance, weight=_weight)
+        except nx.NetworkXNoPath:
+            return None
+        finally:
+            self._detach(added)
+            self.graph.add_edges_from(removed)
+        return [start[2], *((x, y) for x, y, _ in path), end[2]]
+
+    def _close_stub(
+        self, item: str, entry: Point, outward: Vector
+    ) -> list[tuple[Node, Node, dict[str, float]]]:
+        """Take out, for one route, the legs on the line of a group end's own stub.
+
+        A group's own channels continue its stub's line through the frame; a route along
+        them would come back over the stub and enter the frame from inside.
+        """
+        grid = self.grids.get(item)
+        if grid is None:
+            return []
+        axis = 0 if outward[1] == 0 else 1
+        along = entry[0] if axis == 0 else entry[1]
+        rings = grid.xs if axis == 0 else grid.ys
+        far = rings[-1] if (outward[0] or outward[1]) < 0 else rings[0]
+        low, high = min(along, far), max(along, far)
+        at = entry[1] if axis == 0 else entry[0]
+        removed: list[tuple[Node, Node, dict[str, float]]] = []
+        for line in self._by_position.get((axis, round(at, 2)), ()):
+            for a, b in itertools.pairwise(line.stops):
+                u, v = (*line.point(a), axis), (*line.point(b), axis)
+                if low - 1e-6 <= a and b <= high + 1e-6 and self.graph.has_edge(u, v):
+                    removed.append((u, v, dict(self.graph[u][v])))
+                    self.graph.remove_edge(u, v)
+        return removed
+
+    def record(self, points: list[Point]) -> None:
+        """Note a drawn route: later routes pay more for the channel legs it uses."""
+        for p, q in itertools.pairwise(points):
+            axis = 0 if p[1] == q[1] else 1
+            at, low, high = (p[1], p[0], q[0]) if axis == 0 else (p[0], p[1], q[1])
+            low, high = min(low, high), max(low, high)
+            for line in self._by_position.get((axis, round(at, 2)), ()):
+                stops = line.stops
+                for a, b in itertools.pairwise(stops):
+                    if low <= a and b <= high:
+                        u, v = (*line.point(a), axis), (*line.point(b), axis)
+                        if self.graph.has_edge(u, v):
+                            self.graph[u][v]["used"] += 1
+
+    def _attach(
+        self, point: Point, container: Container, arriving: int, added: list[tuple[Node, Node]]
+    ) -> Node | None:
+        """Join ``point`` to the line of ``container``'s grid it lies on (new edges go to
+        ``added``); the node to start from (or end at) travels along ``arriving``."""
+        grid = self.grids[container]
+        line = _line_through(point, (*grid.vertical, *grid.horizontal))
+        if line is None:
+            return None
+        along = point[0] if line.axis == 0 else point[1]
+        # The end joins the channel through private nodes, so that it cannot turn back
+        # over its own stub where the channel crosses another line.
+        own: Node = (*point, 3)
+        i = bisect_left(line.stops, along)
+        after = i + 1 if i < len(line.stops) and line.stops[i] == along else i
+        for k in (i - 1, after):
+            if 0 <= k < len(line.stops):
+                self._add_temporary(own, (*line.point(line.stops[k]), line.axis), 0.0, added)
+        start: Node = (*point, 2)
+        self._add_temporary(start, own, self.bend_cost if arriving != line.axis else 0.0, added)
+        return start
+
+    def _add_temporary(self, u: Node, v: Node, bend: float, added: list[tuple[Node, Node]]) -> None:
+        if not self.graph.has_edge(u, v):
+            length = abs(u[0] - v[0]) + abs(u[1] - v[1])
+            self.graph.add_edge(u, v, bend=bend, length=length, used=0)
+            added.append((u, v))
+
+    def _detach(self, added: list[tuple[Node, Node]]) -> None:
+        for u, v in added:
+            self.graph.remove_edge(u, v)
+        for u, v in added:
+            for node in (u, v):
+                if node in self.graph and self.graph.degree(node) == 0:
+                    self.graph.remove_node(node)
+
+
+def _distance(u: Node, v: Node) -> float:
+    """Four times the straight distance: a greedier search, which is plenty for channels."""
+    return 4 * (abs(u[0] - v[0]) + abs(u[1] - v[1]))
+
+
+def _weight(u: Node, v: Node, data: dict[str, float]) -> float:
+    """Length, three times over for each route already using the leg; or a bend."""
+    if data["bend"]:
+        return data["bend"]
+    return data["length"] * (1 + 2 * data["used"])
+
+
+def _line_through(point: Point, lines: Iterable[_Line]) -> _Line | None:
+    for line in lines:
+        across, along = (point[1], point[0]) if line.axis == 0 else (point[0], point[1])
+        if abs(line.at - across) < 1e-6 and line.low - 1e-6 <= along <= line.high + 1e-6:
+            return line
+    return None
+
+
+def _grid(table: Table, ring: float, outermost: bool) -> _Grid:
+    """The channel lines of one table: a ring, and the middle of every gap."""
+    frame = table.frame
+    if outermost:
+        left, right = frame.x - ring, frame.right + ring
+        top, bottom = frame.y - ring, frame.bottom + ring
+    else:
+        content_top = table.rows[0][0] if table.rows else frame.y + ring * 2
+        left, right = frame.x + ring, frame.right - ring
+        top, bottom = (frame.y + content_top) / 2, frame.bottom - ring
+    xs = (left, *_gaps(table.columns), right)
+    ys = (top, *_gaps(table.rows), bottom)
+    vertical = tuple(_Line(1, x, top, bottom) for x in xs)
+    horizontal = tuple(_Line(0, y, left, right) for y in ys)
+    return _Grid(xs, ys, vertical, horizontal)
+
+
+def _gaps(spans: tuple[tuple[float, float], ...]) -> list[float]:
+    return [(s + w + t) / 2 for (s, w), (t, _) in itertools.pairwise(spans)]

@@ -1,0 +1,127 @@
+"""Route every edge of a placed diagram and put its title on it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from archdsl.layout.channels import ChannelNetwork
+from archdsl.layout.grid import Cell
+from archdsl.layout.labels import LabelPlacer
+from archdsl.layout.model import Box, EdgeLayout, GroupLayout, NodeLayout, Point
+from archdsl.layout.options import Metrics
+from archdsl.layout.place import Table
+from archdsl.layout.route import OUTWARD, End, Router
+from archdsl.layout.tree import Container, Tree
+from archdsl.model import Diagram, EdgeEnd
+
+
+def route_edges(
+    diagram: Diagram,
+    tree: Tree,
+    nodes: dict[str, NodeLayout],
+    groups: dict[str, GroupLayout],
+    metrics: Metrics,
+    tables: dict[Container, Table],
+    cells: dict[Container, dict[str, Cell]],
+) -> tuple[EdgeLayout, ...]:
+    clearance = min(metrics.row_gap, metrics.column_gap) / 2
+    margin = clearance / 3
+    obstacles = _obstacles(nodes.values())
+    bend_cost = metrics.icon_size * 2
+
+    def network() -> ChannelNetwork:
+        return ChannelNetwork(tree, tables, cells, max(metrics.padding / 2, 4.0), bend_cost / 4)
+
+    router = Router(
+        (box.inflated(margin) for box in obstacles), clearance - margin, bend_cost, network
+    )
+    placer = LabelPlacer([*obstacles, *_titles(groups.values())], metrics)
+    edges: list[EdgeLayout] = []
+    for index, edge in enumerate(diagram.edges):
+        if edge.lhs.id not in nodes or edge.rhs.id not in nodes:
+            continue
+        start = _end(edge.lhs, nodes, groups, tree, clearance)
+        end = _end(edge.rhs, nodes, groups, tree, clearance)
+        points = router.route(start, end)
+        label = placer.place(edge.title.text, points) if edge.title else None
+        edges.append(
+            EdgeLayout(
+                index=index,
+                source=edge.lhs.id,
+                target=edge.rhs.id,
+                source_side=edge.lhs.side,
+                target_side=edge.rhs.side,
+                source_group=_group_of(edge.lhs, tree) is not None,
+                target_group=_group_of(edge.rhs, tree) is not None,
+                source_arrow=edge.lhs.arrow,
+                target_arrow=edge.rhs.arrow,
+                points=points,
+                label=label,
+            )
+        )
+    return tuple(edges)
+
+
+def _obstacles(nodes: Iterable[NodeLayout]) -> list[Box]:
+    """What edges go around: each node's icon and title together. Group titles are not
+    in the way: an edge may pass behind one (it has a backdrop), as edges leaving a
+    group's top-left node upwards must."""
+    return [_whole(node) for node in nodes]
+
+
+def _whole(node: NodeLayout) -> Box:
+    return node.box.union(node.label.box) if node.label is not None else node.box
+
+
+def _titles(groups: Iterable[GroupLayout]) -> list[Box]:
+    boxes: list[Box] = []
+    for group in groups:
+        if group.icon_box is not None:
+            boxes.append(group.icon_box)
+        if group.title is not None:
+            boxes.append(group.title.box)
+    return boxes
+
+
+def _group_of(end: EdgeEnd, tree: Tree) -> str | None:
+    """The group whose frame ``end`` attaches to (``{group}``), if any."""
+    return tree.parent.get(end.id) if end.group else None
+
+
+def _end(
+    end: EdgeEnd,
+    nodes: dict[str, NodeLayout],
+    groups: dict[str, GroupLayout],
+    tree: Tree,
+    clearance: float,
+) -> End:
+    node = nodes[end.id]
+    ox, oy = OUTWARD[end.side]
+    group = _group_of(end, tree)
+    if group is not None and group in groups:
+        point = groups[group].box.side_midpoint(end.side)
+        anchor = (tree.parent[group], group)
+        tip = _step(point, ox, oy, clearance)
+        return End(point, end.side, (tip,), anchor, f"{group}{{group}}:{end.side}")
+    anchor = (tree.parent[node.id], node.id)
+    port = f"{node.id}:{end.side}"
+    if node.kind == "junction":
+        edge_point = node.box.side_midpoint(end.side)
+        centre = (node.box.cx, node.box.cy)
+        junction_stub = (edge_point, _step(edge_point, ox, oy, clearance))
+        return End(centre, end.side, junction_stub, anchor, f"{node.id}:*")
+    point = node.box.side_midpoint(end.side)
+    # The stub starts from the side of icon and title together (a wide title sticks out
+    # beside the icon; a bottom edge starts under the title).
+    whole = _whole(node)
+    base = {
+        "L": (whole.x, point[1]),
+        "R": (whole.right, point[1]),
+        "T": point,
+        "B": (point[0], whole.bottom),
+    }[end.side]
+    return End(point, end.side, (_step(base, ox, oy, clearance),), anchor, port)
+
+
+def _step(point: Point, ox: int, oy: int, distance: float) -> Point:
+    return point[0] + ox * distance, point[1] + oy * distance

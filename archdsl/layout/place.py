@@ -1,0 +1,298 @@
+"""From grid cells to coordinates: every container becomes a table of its children.
+
+Containers are laid out inside out. A group is a block: its children's table, framed by
+``padding`` on three sides and its header band on top. In a container's table every column
+is as wide as its widest child and every row as tall as its tallest, so nothing overlaps
+and sibling groups stay apart. Within a row, children slide up or down so that the two
+ends of each straight ``L``/``R`` edge line up (the edge is then a straight line, even
+between nodes in different groups); columns do the same for ``T``/``B`` edges.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from archdsl.layout.grid import Cell, Link
+from archdsl.layout.model import Box
+from archdsl.layout.options import Metrics
+from archdsl.layout.sizes import GroupHeader, NodeShape
+from archdsl.layout.tree import Container, Tree
+
+Port = tuple[str, bool]
+"""An edge end: the node, and whether it attaches to the node's group (``{group}``)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Hint:
+    """A link between two children of a container, and the nodes that it really joins."""
+
+    link: Link
+    a_port: Port
+    b_port: Port
+    label_size: tuple[float, float] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A container's table: its frame, and its columns and rows as ``(start, size)``."""
+
+    frame: Box
+    columns: tuple[tuple[float, float], ...]
+    rows: tuple[tuple[float, float], ...]
+
+    def moved(self, dx: float, dy: float) -> Table:
+        return Table(
+            self.frame.moved(dx, dy),
+            tuple((x + dx, w) for x, w in self.columns),
+            tuple((y + dy, h) for y, h in self.rows),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Placement:
+    """Absolute boxes: each node's whole box (icon and title) and each group's frame,
+    and each container's table."""
+
+    boxes: dict[str, Box]
+    tables: dict[Container, Table]
+    width: float
+    height: float
+
+
+def arrange(
+    tree: Tree,
+    shapes: dict[str, NodeShape],
+    headers: dict[str, GroupHeader],
+    metrics: Metrics,
+    cells: dict[Container, dict[str, Cell]],
+    hints: dict[Container, list[Hint]],
+) -> Placement:
+    arranger = _Arranger(tree, shapes, headers, metrics)
+    for container in reversed(_top_down(tree)):
+        arranger.block(container, cells.get(container, {}), hints.get(container, []))
+    return arranger.placement()
+
+
+def _top_down(tree: Tree) -> list[Container]:
+    order: list[Container] = [None]
+    for container in order:
+        order.extend(c for c in tree.children.get(container, ()) if tree.is_group(c))
+    return order
+
+
+class _Arranger:
+    def __init__(
+        self,
+        tree: Tree,
+        shapes: dict[str, NodeShape],
+        headers: dict[str, GroupHeader],
+        metrics: Metrics,
+    ) -> None:
+        self.tree = tree
+        self.shapes = shapes
+        self.headers = headers
+        self.metrics = metrics
+        self.size: dict[Container, tuple[float, float]] = {}
+        self.offset: dict[str, tuple[float, float]] = {}
+        self.tables: dict[Container, Table] = {}
+
+    # -- sizes and anchors -------------------------------------------------------------
+
+    def item_size(self, item: str) -> tuple[float, float]:
+        if self.tree.is_group(item):
+            return self.size[item]
+        shape = self.shapes[item]
+        return shape.width, shape.height
+
+    def relative(self, element: str, item: str) -> tuple[float, float]:
+        """Top-left of ``element``'s box inside ``item``'s box (``element`` lies in ``item``)."""
+        x = y = 0.0
+        current: str | None = element
+        while current is not None and current != item:
+            dx, dy = self.offset[current]
+            x, y = x + dx, y + dy
+            current = self.tree.parent[current]
+        return x, y
+
+    def anchor(self, item: str, port: Port, axis: int) -> float:
+        """Where an edge end sits along ``axis`` (0: x, 1: y) inside ``item``'s box."""
+        node, via_group = port
+        group = self.tree.parent[node] if via_group else None
+        if group is not None and (group == item or item in self.tree.path(group)):
+            width, height = self.size[group]
+            return self.relative(group, item)[axis] + (width, height)[axis] / 2
+        shape = self.shapes[node]
+        centre = (shape.icon_dx + self.metrics.icon_size / 2, self.metrics.icon_size / 2)
+        return self.relative(node, item)[axis] + centre[axis]
+
+    def default_anchor(self, item: str, axis: int) -> float:
+        if self.tree.is_group(item):
+            return self.size[item][axis] / 2
+        return self.anchor(item, (item, False), axis)
+
+    # -- one container -------------------------------------------------------------------
+
+    def block(self, container: Container, cells: dict[str, Cell], hints: list[Hint]) -> None:
+        items = list(cells)
+        x_in_column = self._slide(items, cells, hints, axis=0)
+        y_in_row = self._slide(items, cells, hints, axis=1)
+        widths = _spans(items, cells, x_in_column, self.item_size, axis=0)
+        heights = _spans(items, cells, y_in_row, self.item_size, axis=1)
+        column_gaps = self._gaps(len(widths), cells, hints, axis=0)
+        row_gaps = self._gaps(len(heights), cells, hints, axis=1)
+        column_x = _starts(widths, column_gaps)
+        row_y = _starts(heights, row_gaps)
+        content_w = column_x[-1] + widths[-1] if widths else 0.0
+        content_h = row_y[-1] + heights[-1] if heights else 0.0
+        origin_x, origin_y, size = self._frame(container, content_w, content_h)
+        for item in items:
+            column, row = cells[item]
+            self.offset[item] = (
+                origin_x + column_x[column] + x_in_column[item],
+                origin_y + row_y[row] + y_in_row[item],
+            )
+        self.size[container] = size
+        self.tables[container] = Table(
+            Box(0.0, 0.0, *size),
+            tuple((origin_x + x, w) for x, w in zip(column_x, widths, strict=True)),
+            tuple((origin_y + y, h) for y, h in zip(row_y, heights, strict=True)),
+        )
+
+    def _frame(
+        self, container: Container, content_w: float, content_h: float
+    ) -> tuple[float, float, tuple[float, float]]:
+        """Where the content starts inside the block, and the block's size."""
+        if container is None:
+            return 0.0, 0.0, (content_w, content_h)
+        pad = self.metrics.padding
+        header = self.headers[container]
+        width = max(content_w + 2 * pad, header.min_width, self.metrics.icon_size)
+        height = header.height + max(content_h, self.metrics.font_size) + pad
+        return (width - content_w) / 2, header.height, (width, height)
+
+    def _slide(
+        self, items: list[str], cells: dict[str, Cell], hints: list[Hint], axis: int
+    ) -> dict[str, float]:
+        """Offsets inside each column (axis 0) or row (axis 1) that line up straight edges."""
+        lane_of = {item: cells[item][axis] for item in items}
+        offsets = _Offsets()
+        for hint in hints:
+            dx, dy = hint.link.offset
+            straight = dx == 0 if axis == 0 else dy == 0
+            a, b = hint.link.a, hint.link.b
+            if straight and lane_of.get(a) is not None and lane_of.get(a) == lane_of.get(b):
+                wanted = self.anchor(a, hint.a_port, axis) - self.anchor(b, hint.b_port, axis)
+                offsets.join(a, b, wanted)
+        by_lane: dict[int, list[str]] = {}
+        for item in sorted(items, key=lambda i: cells[i][1 - axis]):
+            by_lane.setdefault(lane_of[item], []).append(item)
+        result: dict[str, float] = {}
+        for lane_items in by_lane.values():
+            first = lane_items[0]
+            for item in lane_items[1:]:
+                if offsets.root(item) != offsets.root(first):
+                    wanted = self.default_anchor(first, axis) - self.default_anchor(item, axis)
+                    offsets.join(first, item, wanted)
+            values = {item: offsets.value(item) for item in lane_items}
+            low = min(values.values())
+            result.update({item: v - low for item, v in values.items()})
+        return result
+
+    def _gaps(
+        self, count: int, cells: dict[str, Cell], hints: list[Hint], axis: int
+    ) -> list[float]:
+        base = self.metrics.column_gap if axis == 0 else self.metrics.row_gap
+        gaps = [base] * max(0, count - 1)
+        margin = 2 * self.metrics.arrow_size + self.metrics.font_size
+        for hint in hints:
+            if hint.label_size is None:
+                continue
+            a, b = cells.get(hint.link.a), cells.get(hint.link.b)
+            if a is None or b is None or a[1 - axis] != b[1 - axis] or a[axis] == b[axis]:
+                continue
+            low = min(a[axis], b[axis])
+            need = hint.label_size[axis] + margin
+            gaps[low] = max(gaps[low], need)
+        return gaps
+
+    # -- result --------------------------------------------------------------------------
+
+    def placement(self) -> Placement:
+        boxes: dict[str, Box] = {}
+        tables: dict[Container, Table] = {}
+        origin: dict[Container, tuple[float, float]] = {None: (0.0, 0.0)}
+        for container in _top_down(self.tree):
+            ox, oy = origin[container]
+            if container in self.tables:
+                tables[container] = self.tables[container].moved(ox, oy)
+            for child in self.tree.children.get(container, ()):
+                if child not in self.offset:
+                    continue
+                dx, dy = self.offset[child]
+                origin[child] = (ox + dx, oy + dy)
+                width, height = self.item_size(child)
+                boxes[child] = Box(ox + dx, oy + dy, width, height)
+        width, height = self.size.get(None, (0.0, 0.0))
+        return Placement(boxes, tables, width, height)
+
+
+def _spans(
+    items: Iterable[str],
+    cells: dict[str, Cell],
+    shift: dict[str, float],
+    size_of: Callable[[str], tuple[float, float]],
+    axis: int,
+) -> list[float]:
+    """The extent of each column (axis 0) or row (axis 1)."""
+    count = max((cells[i][axis] for i in items), default=-1) + 1
+    spans = [0.0] * count
+    for item in items:
+        index = cells[item][axis]
+        spans[index] = max(spans[index], shift[item] + size_of(item)[axis])
+    return spans
+
+
+def _starts(spans: Sequence[float], gaps: Sequence[float]) -> list[float]:
+    starts: list[float] = []
+    position = 0.0
+    for i, span in enumerate(spans):
+        starts.append(position)
+        position += span + (gaps[i] if i < len(gaps) else 0.0)
+    return starts
+
+
+class _Offsets:
+    """Union-find that keeps each member's offset from its root: ``value(b) - value(a)``."""
+
+    def __init__(self) -> None:
+        self._parent: dict[str, str] = {}
+        self._delta: dict[str, float] = {}
+
+    def root(self, item: str) -> str:
+        path: list[str] = []
+        current = item
+        while self._parent.get(current, current) != current:
+            path.append(current)
+            current = self._parent[current]
+        total = 0.0
+        for member in reversed(path):  # compress, nearest to the root first
+            total += self._delta[member]
+            self._delta[member] = total
+            self._parent[member] = current
+        return current
+
+    def value(self, item: str) -> float:
+        self.root(item)
+        return self._delta.get(item, 0.0)
+
+    def join(self, a: str, b: str, wanted: float) -> bool:
+        """Ask for ``value(b) - value(a) == wanted``; False if it contradicts earlier asks."""
+        root_a, root_b = self.root(a), self.root(b)
+        if root_a == root_b:
+            return abs(self.value(b) - self.value(a) - wanted) < 1e-6
+        # value(b) = value(a) + wanted; shift b's whole tree.
+        delta = self.value(a) + wanted - self.value(b)
+        self._parent[root_b] = root_a
+        self._delta[root_b] = delta
+        return True

@@ -1,0 +1,195 @@
+"""Orthogonal edge routes that leave and enter at the declared sides and go around boxes.
+
+Each end gets a short stub straight out of its side (out of the title for a ``B`` side,
+out of the frame for ``{group}``, from the centre for a junction). Between the stubs the
+router tries the obvious shapes first (:mod:`~archdsl.layout.route_shapes`), fewest
+bends first, preferring those that neither share nor cross earlier edges. Only when none
+is clear does it search (:mod:`~archdsl.layout.search`), in a window round the two ends
+that grows until a route is found.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from archdsl.layout.channels import ChannelNetwork
+from archdsl.layout.model import Box, Point
+from archdsl.layout.obstacles import ObstacleIndex
+from archdsl.layout.route_shapes import candidate_routes
+from archdsl.layout.search import grid_route
+from archdsl.layout.segments import SegmentLog
+from archdsl.layout.tree import Container
+from archdsl.model import Side
+
+Vector = tuple[int, int]
+OUTWARD: dict[Side, Vector] = {"L": (-1, 0), "R": (1, 0), "T": (0, -1), "B": (0, 1)}
+
+_ENOUGH_CLEAR = 4
+_MAX_TRIES = 40
+_CROWDED = 24
+_CROWDED_TRIES = 16
+
+
+@dataclass(frozen=True, slots=True)
+class End:
+    """One end of an edge: the drawn end point, then the points out to the stub's tip."""
+
+    point: Point
+    side: Side
+    stub: tuple[Point, ...]
+    anchor: tuple[Container, str] | None = None
+    """The container and its child that the stub leaves (for the channel network)."""
+    port: str = ""
+    """Names the node (or group) and side; edges from one port may share legs."""
+
+    @property
+    def tip(self) -> Point:
+        return self.stub[-1] if self.stub else self.point
+
+    @property
+    def outward(self) -> Vector:
+        return OUTWARD[self.side]
+
+
+class Router:
+    """Routes edges one by one around ``obstacles`` (already inflated by the caller)."""
+
+    def __init__(
+        self,
+        obstacles: Iterable[Box],
+        clearance: float,
+        bend_cost: float,
+        network: Callable[[], ChannelNetwork] | None = None,
+    ) -> None:
+        boxes = list(obstacles)
+        self._make_network = network
+        self.network: ChannelNetwork | None = None
+        self.index = ObstacleIndex(boxes, cell=10 * max(clearance, 10.0))
+        self.clearance = clearance
+        self.bend_cost = bend_cost
+        self.log = SegmentLog()
+        self.bounds = _bounds(boxes)
+        self._ports: frozenset[str] = frozenset()
+        self._drawn: list[list[Point]] = []
+
+    def route(self, start: End, end: End) -> tuple[Point, ...]:
+        self._ports = frozenset((start.port, end.port))
+        middle = self._middle(start, end)
+        points = simplify([start.point, *start.stub, *middle, *reversed(end.stub), end.point])
+        self.log.add(points, self._ports)
+        self._drawn.append(points)
+        if self.network is not None:
+            self.network.record(points)
+        return tuple(points)
+
+    def _middle(self, start: End, end: End) -> list[Point]:
+        a, b = start.tip, end.tip
+        candidates = candidate_routes(a, start.outward, b, end.outward, self.clearance)
+        # Between far-apart ends with much in between, the shapes rarely get through:
+        # try the few simplest, then go to the channels.
+        crowded = len(self.index.near(_around(a, b, 0.0))) > _CROWDED
+        chosen = self._best_clear(candidates[:_CROWDED_TRIES] if crowded else candidates)
+        if chosen is not None:
+            return chosen
+        found = None
+        if self.network is None and self._make_network is not None:
+            self.network = self._make_network()  # only built when an edge needs it
+            for points in self._drawn:
+                self.network.record(points)
+        if self.network and start.anchor and end.anchor:
+            found = self.network.route(
+                (*start.anchor, a, start.outward), (*end.anchor, b, end.outward)
+            )
+        if found is None:
+            found = self._search(a, start.outward, b, end.outward)
+        if found is not None:
+            return found
+        if candidates:
+            return min(candidates[:_MAX_TRIES], key=self._hit_count)
+        return [a, (b[0], a[1]), b]
+
+    def _best_clear(self, candidates: Sequence[list[Point]]) -> list[Point] | None:
+        """The best of the first few clear shapes: one that shares and crosses nothing
+        wins at once; otherwise least sharing, fewest crossings, fewest bends."""
+        clear: list[tuple[tuple[bool, int, int, float, int], list[Point]]] = []
+        for order, route in enumerate(candidates[:_MAX_TRIES]):
+            if self._blocked(route):
+                continue
+            overlap, crossings = self._interference(route)
+            if overlap == 0 and crossings == 0 and (not clear or len(route) <= len(clear[0][1])):
+                return route
+            clear.append(((overlap > 0, crossings, len(route), overlap, order), route))
+            if len(clear) >= _ENOUGH_CLEAR:
+                break
+        return min(clear, key=lambda item: item[0])[1] if clear else None
+
+    def _blocked(self, points: Sequence[Point]) -> bool:
+        return any(self.index.hits(p, q) for p, q in itertools.pairwise(points))
+
+    def _hit_count(self, points: Sequence[Point]) -> int:
+        return sum(self.index.hits(p, q) for p, q in itertools.pairwise(points))
+
+    def _interference(self, points: Sequence[Point]) -> tuple[float, int]:
+        legs = list(itertools.pairwise(points))
+        overlap = sum(self.log.overlap(p, q, self._ports) for p, q in legs)
+        crossings = sum(self.log.crossings(p, q) for p, q in legs)
+        return overlap, crossings
+
+    def _search(self, a: Point, da: Vector, b: Point, db: Vector) -> list[Point] | None:
+        reach = 4 * self.clearance
+        for area in (_around(a, b, reach * 2),):
+            path = grid_route(
+                area,
+                self.index.near(area),
+                a,
+                da,
+                b,
+                db,
+                clearance=self.clearance,
+                bend_cost=self.bend_cost / 4,
+                log=self.log,
+                index=self.index,
+                ports=self._ports,
+            )
+            if path is not None:
+                return simplify(path)
+        return None
+
+
+def _bounds(boxes: Sequence[Box]) -> Box:
+    if not boxes:
+        return Box(0.0, 0.0, 0.0, 0.0)
+    result = boxes[0]
+    for box in boxes[1:]:
+        result = result.union(box)
+    return result
+
+
+def _around(a: Point, b: Point, margin: float) -> Box:
+    x, y = min(a[0], b[0]), min(a[1], b[1])
+    return Box(x, y, abs(a[0] - b[0]), abs(a[1] - b[1])).inflated(margin)
+
+
+def simplify(points: Sequence[Point]) -> list[Point]:
+    """Drop repeated points and points in the middle of straight runs."""
+    result: list[Point] = []
+    for point in points:
+        if result and _close(result[-1], point):
+            continue
+        if len(result) >= 2 and _collinear(result[-2], result[-1], point):
+            result[-1] = point
+            continue
+        result.append(point)
+    return result
+
+
+def _close(p: Point, q: Point) -> bool:
+    return abs(p[0] - q[0]) < 1e-6 and abs(p[1] - q[1]) < 1e-6
+
+
+def _collinear(p: Point, q: Point, r: Point) -> bool:
+    same_x = abs(p[0] - q[0]) < 1e-6 and abs(q[0] - r[0]) < 1e-6
+    same_y = abs(p[1] - q[1]) < 1e-6 and abs(q[1] - r[1]) < 1e-6
+    return same_x or same_y

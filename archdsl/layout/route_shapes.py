@@ -1,0 +1,89 @@
+"""The obvious orthogonal shapes between two stub tips, fewest bends first.
+
+An edge leaves ``a`` along ``da`` and enters ``b`` against ``db`` (``db`` points out of
+``b``'s side). With both sides horizontal the shapes are: a straight line, a ``Z`` through
+the gap between the ends, a ``U`` round the far end (same sides), or an ``S`` (four bends)
+through a channel above or below. With ``b``'s side vertical: an ``L``, or three bends.
+Vertical starts are the same shapes with x and y swapped.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+
+from archdsl.layout.model import Point
+
+Vector = tuple[int, int]
+
+
+def candidate_routes(a: Point, da: Vector, b: Point, db: Vector, step: float) -> list[list[Point]]:
+    """Routes from ``a`` to ``b``, sorted by bends, then length, then a fixed order."""
+    if da[1] == 0:
+        routes = list(_shapes_x(a, da, b, db, step))
+    else:
+        swapped = _shapes_x(_swap(a), _swap_v(da), _swap(b), _swap_v(db), step)
+        routes = [[_swap(p) for p in route] for route in swapped]
+    return sorted(routes, key=lambda route: (len(route), _length(route)))
+
+
+def _shapes_x(a: Point, da: Vector, b: Point, db: Vector, step: float) -> Iterator[list[Point]]:
+    ax, ay = a
+    bx, by = b
+    ahead = (bx - ax) * da[0] >= 0
+    firsts = [ax + da[0] * k * step for k in (0, 1, 3)]
+    if db[1] != 0:  # b's side is vertical: L, or three bends
+        if ahead and (ay - by) * db[1] >= 0:
+            yield [a, (bx, ay), b]
+        for x in firsts:
+            for y in (by + db[1] * k * step for k in (0, 1, 2, 4, 8)):
+                yield [a, (x, ay), (x, y), (bx, y), b]
+        return
+    if db[0] == -da[0] and ahead:  # facing each other
+        if ay == by:
+            yield [a, b]
+        for x in _between(ax, bx, step):
+            yield [a, (x, ay), (x, by), b]
+    elif db[0] == da[0]:  # same sides: U round the far end
+        far = max(ax, bx) if da[0] > 0 else min(ax, bx)
+        for k in range(6):
+            x = far + da[0] * k * step / 2
+            yield [a, (x, ay), (x, by), b]
+    lasts = [bx + db[0] * k * step for k in (0, 1, 3)]
+    for y in _channels(ay, by, step):
+        for x1 in firsts:
+            for x2 in lasts:
+                yield [a, (x1, ay), (x1, y), (x2, y), (x2, by), b]
+
+
+def _channels(ay: float, by: float, step: float) -> list[float]:
+    """Heights for the middle leg of an S: between the ends, then above and below both."""
+    low, high = min(ay, by), max(ay, by)
+    found = [(ay + by) / 2] if high - low > 2 * step else []
+    for k in (1, 2, 4, 6):
+        found.extend((low - 2 * k * step, high + 2 * k * step))
+    return found
+
+
+def _between(low: float, high: float, step: float) -> list[float]:
+    """Positions from the middle of ``low``–``high`` outwards, ``step / 2`` apart."""
+    middle = (low + high) / 2
+    half = abs(high - low) / 2
+    found = [middle]
+    k = 1
+    while k * step / 2 <= half and len(found) < 12:
+        found.extend((middle - k * step / 2, middle + k * step / 2))
+        k += 1
+    return found
+
+
+def _length(route: list[Point]) -> float:
+    return sum(abs(p[0] - q[0]) + abs(p[1] - q[1]) for p, q in itertools.pairwise(route))
+
+
+def _swap(p: Point) -> Point:
+    return p[1], p[0]
+
+
+def _swap_v(v: Vector) -> Vector:
+    return v[1], v[0]
