@@ -471,6 +471,45 @@ def _emit(data: str | bytes, output: Path | None, source: Source | None) -> None
         _fail(f"{output}: cannot write: {error.strerror or error}")
 
 
+@app.command()
+def show(
+    path: Annotated[
+        str, typer.Argument(help="A diagram file, a Markdown file, a folder, or - for stdin.")
+    ],
+    aws: Annotated[
+        bool, typer.Option("--aws/--no-aws", help="Name the AWS service each icon stands for.")
+    ] = True,
+) -> None:
+    """Print diagrams as trees: groups, services and junctions, then the edges.
+
+    A quick look without rendering. Each architecture fence of a Markdown file
+    gets its own tree. Diagrams with syntax errors are reported, not shown
+    (exit 1); other mistakes show in place (run validate for those).
+
+    Examples:
+
+      archdsl show examples/aws-order-pipeline.mmd
+
+      archdsl show README.md --no-aws
+    """
+    from archdsl.report import ReportInput, format_text
+    from archdsl.show import show_paths
+
+    outcome = show_paths(path, aws_names=aws)
+    if outcome.trees:
+        from rich.console import Console
+
+        on_terminal = _color_wanted(sys.stdout)
+        width = None if on_terminal else 200  # piped: long lines stay whole, as in catalogue
+        Console(no_color=not on_terminal, highlight=False, width=width).print(outcome.renderable)
+    if outcome.problems:
+        report = ReportInput(list(outcome.problems), len(outcome.texts), outcome.texts)
+        typer.echo(format_text(report, color=_color_wanted(sys.stderr)), err=True, nl=False)
+    if outcome.message:
+        typer.echo(f"archdsl: {outcome.message}", err=True)
+    raise typer.Exit(outcome.exit_code)
+
+
 class CatalogueFormat(str, Enum):
     table = "table"
     json = "json"
