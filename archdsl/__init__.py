@@ -21,12 +21,26 @@ __all__ = [
     "__version__",
     "check",
     "format",
+    "from_cloudformation",
     "parse",
+    "render_svg",
+    "to_cloudformation",
     "validate",
 ]
 
 if TYPE_CHECKING:
-    from archdsl.api import Document, FormatError, Selection, check, format, parse, validate
+    from archdsl.api import (
+        Document,
+        FormatError,
+        Selection,
+        check,
+        format,
+        from_cloudformation,
+        parse,
+        render_svg,
+        to_cloudformation,
+        validate,
+    )
 
 
 def __getattr__(name: str) -> Any:

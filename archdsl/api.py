@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 from archdsl.diagnostics import Diagnostic, Severity, has_errors
 
 if TYPE_CHECKING:
+    from archdsl.export.cloudformation import ExportResult
+    from archdsl.importers.cloudformation import ImportResult
     from archdsl.model import Diagram
     from archdsl.rules.base import CheckOptions
 
@@ -169,3 +171,26 @@ class FormatError(ValueError):
 
 def _at(diagnostics: Iterable[Diagnostic], path: str | None) -> tuple[Diagnostic, ...]:
     return tuple(d.at(path) for d in diagnostics)
+
+
+def to_cloudformation(
+    diagram: Diagram, *, source_path: str | None = None, output_format: str = "yaml"
+) -> ExportResult:
+    """A wired CloudFormation skeleton of ``diagram`` (check the diagram first)."""
+    from archdsl.export.cloudformation import to_cloudformation as export
+
+    return export(diagram, source_path=source_path, output_format=output_format)
+
+
+def from_cloudformation(text: str, path: str | None = None) -> ImportResult:
+    """An architecture-beta diagram of a template; raises ``TemplateError`` with a position."""
+    from archdsl.importers.cloudformation import from_cloudformation as import_template
+
+    return import_template(text, path)
+
+
+def render_svg(diagram: Diagram, *, theme: str = "light") -> str:
+    """A self-contained SVG picture of ``diagram`` (no browser, deterministic)."""
+    from archdsl.emit.svg import render_svg as draw
+
+    return draw(diagram, theme=theme)  # type: ignore[arg-type]

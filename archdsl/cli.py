@@ -19,6 +19,7 @@ import typer
 
 if TYPE_CHECKING:
     from archdsl.api import Document, Selection
+    from archdsl.diagnostics import Diagnostic
     from archdsl.config import Config
     from archdsl.sources import Source
 
@@ -392,6 +393,89 @@ def render(
         elif output is not None and output.is_dir():
             target = output / output_name(source.path, index, 1, chosen)
         _emit(picture, target, source)
+
+
+class TemplateFormat(str, Enum):
+    yaml = "yaml"
+    json = "json"
+
+
+@export_app.command("cloudformation")
+def export_cloudformation(
+    path: Annotated[str, typer.Argument(help="A diagram file, or - for stdin.")],
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write here instead of stdout.")] = None,
+    output_format: Annotated[
+        TemplateFormat | None,
+        typer.Option("--format", "-f", help="yaml or json; default from -o's extension, else yaml."),
+    ] = None,
+) -> None:
+    """A CloudFormation skeleton wired from the diagram's AWS services and edges.
+
+    Refuses diagrams with errors (exit 1, nothing written). What cannot be
+    generated is reported (AWS5xx warnings on stderr) and noted in the template.
+
+    Examples:
+
+      archdsl export cloudformation examples/aws-order-pipeline.mmd -o template.yaml
+
+      archdsl export cloudformation diagram.mmd --format json > template.json
+    """
+    from archdsl.export.cloudformation import to_cloudformation
+
+    chosen = output_format.value if output_format else None
+    if chosen is None:
+        chosen = "json" if output is not None and output.suffix.lower() == ".json" else "yaml"
+    document, source = _load_single(path)
+    assert document.diagram is not None
+    result = to_cloudformation(document.diagram, source_path=source.path, output_format=chosen)
+    _report_warnings([source.to_file_position(d) for d in result.diagnostics], source)
+    _emit(result.text, output, source)
+
+
+def _report_warnings(diagnostics: list[Diagnostic], source: Source) -> None:
+    """Back-end findings go to stderr so that stdout stays the output itself."""
+    if not diagnostics:
+        return
+    from archdsl.report import ReportInput, format_text
+
+    texts = {} if source.embedded else {source.path: source.text}
+    report = ReportInput(diagnostics, 1, texts)
+    typer.echo(format_text(report, color=_color_wanted(sys.stderr)), err=True, nl=False)
+
+
+@import_app.command("cloudformation")
+def import_cloudformation(
+    template: Annotated[str, typer.Argument(help="A CloudFormation template (YAML or JSON), or - for stdin.")],
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write the .mmd here instead of stdout.")] = None,
+) -> None:
+    """An architecture-beta diagram from a CloudFormation template.
+
+    Known resources become services with their AWS icons; roles, policies,
+    permissions, subscriptions and event source mappings become the edges.
+
+    Examples:
+
+      archdsl import cloudformation template.yaml -o architecture.mmd
+    """
+    from archdsl.importers.cloudformation import TemplateError, from_cloudformation
+    from archdsl.sources import decode_stdin, read_text
+
+    try:
+        text = decode_stdin() if template == "-" else read_text(Path(template))
+    except FileNotFoundError:
+        _fail(f"{template}: no such file")
+    except (OSError, UnicodeDecodeError, ValueError) as error:
+        _fail(f"{template}: cannot read: {error}")
+    shown = "<stdin>" if template == "-" else template
+    try:
+        result = from_cloudformation(text, shown)
+    except TemplateError as error:
+        _fail(f"{shown}:{error}", EXIT_FINDINGS)
+    for diagnostic in result.diagnostics:
+        typer.echo(f"{shown}: {diagnostic.code} {diagnostic.severity.value}: {diagnostic.message}", err=True)
+    if output is not None and template != "-" and output.exists() and output.samefile(template):
+        _fail(f"{output}: refusing to overwrite the input template")
+    _emit(result.mermaid, output, None)
 
 
 @export_app.command("json")

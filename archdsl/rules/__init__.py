@@ -19,6 +19,7 @@ RULE_MODULES = (
     "archdsl.rules.placement",
     "archdsl.rules.aws_icons",
     "archdsl.rules.aws_integrations",
+    "archdsl.rules.aws_export",
 )
 
 __all__ = ["RULE_MODULES", "CheckContext", "CheckOptions", "Problem", "Rule", "all_rules", "rule"]

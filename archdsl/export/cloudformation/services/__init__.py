@@ -1,0 +1,81 @@
+"""Service skeletons: the resources each kind of AWS service becomes.
+
+One module per family (compute, data, messaging, front door, analytics, management); each
+builder is registered with :func:`~archdsl.export.cloudformation.registry.service` under the
+catalogue keys it builds and records a :class:`~..context.Handle` so that edges can refer to
+the service. The helpers here are shared by the families: log groups, compute roles, outputs.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from archdsl.emit.cloudformation import AwsNode
+from archdsl.export.cloudformation.context import Context, Handle
+from archdsl.export.cloudformation.iam import RolePolicy, role_properties
+from archdsl.export.cloudformation.intrinsics import GetAtt, Intrinsic
+from archdsl.export.cloudformation.template import Resource, compose
+
+RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 180, 365]
+
+
+def log_retention(ctx: Context) -> Intrinsic:
+    return ctx.template.parameter(
+        "LogRetentionDays",
+        {
+            "Type": "Number",
+            "Default": 14,
+            "AllowedValues": RETENTION_DAYS,
+            "Description": "How many days the log groups keep their logs.",
+        },
+    )
+
+
+def log_group(ctx: Context, node: AwsNode, name: Any, suffix: str = "LogGroup") -> Resource:
+    """A log group with the template's retention; deleting the stack deletes the logs."""
+    return ctx.add(
+        node,
+        suffix,
+        "AWS::Logs::LogGroup",
+        {"LogGroupName": name, "RetentionInDays": log_retention(ctx)},
+        delete=True,
+    )
+
+
+def compute_role(ctx: Context, node: AwsNode, principal: str, suffix: str = "Role") -> RolePolicy:
+    """The one role of a compute service; its edges add statements to it."""
+    role = ctx.add(node, suffix, "AWS::IAM::Role", role_properties(principal))
+    policy = RolePolicy(role, node.slug)
+    ctx.roles[node.id] = policy
+    return policy
+
+
+def allow_logs(policy: RolePolicy, group: Resource) -> None:
+    policy.allow(
+        "WriteOwnLogs",
+        ["logs:CreateLogStream", "logs:PutLogEvents"],
+        GetAtt(group.logical_id, "Arn"),
+    )
+
+
+def output(ctx: Context, node: AwsNode, suffix: str, value: Any, description: str) -> None:
+    titles = [other.title for other in ctx.plan.nodes.values()]
+    if titles.count(node.title) > 1 and description.startswith(node.title):
+        # Two "Orders" services: say which one.
+        description = f"{node.title} ({node.id}){description[len(node.title) :]}"
+    ctx.template.output(compose(node.base, suffix), value, description, owner=node.id)
+
+
+def register(ctx: Context, node: AwsNode, handle: Handle) -> Handle:
+    ctx.handles[node.id] = handle
+    return handle
+
+
+def latin1_text(text: str) -> str:
+    """Text for descriptions that IAM limits to printable Latin-1 (an en dash is not)."""
+    kept = "".join(c if " " <= c <= "~" or "\u00a1" <= c <= "\u00ff" else " " for c in text)
+    return " ".join(kept.split())[:1000]
+
+
+def tags(name: Any) -> list[dict[str, Any]]:
+    return [{"Key": "Name", "Value": name}]
