@@ -128,6 +128,11 @@ class Catalogue:
         self._by_icon = {icon: entry for entry in self.entries for icon in entry.icons}
         self._by_alias = {alias: entry for entry in self.entries for alias in entry.aliases}
         self._by_pair = {(i.source_key, i.target_key): i for i in self.integrations}
+        self._drawn_with: dict[str, list[ServiceEntry]] = {}
+        for entry in self.entries:
+            for icon in entry.drawn_with:
+                self._drawn_with.setdefault(icon, []).append(entry)
+        self._for_node: dict[tuple[str, str], ServiceEntry | None] = {}
         self._compact_logos = {_compact(name): name for name in sorted(self.logos_names)}
         # A diagram repeats its mistakes; the edit-distance scan runs once per distinct name.
         self._suggestions: dict[str, str | None] = {}
@@ -150,12 +155,17 @@ class Catalogue:
         """
         if not icon:
             return None
+        # Validate asks once per service: a 10,000-service diagram has few distinct pairs.
+        key = (icon, title or "")
+        if key not in self._for_node:
+            self._for_node[key] = self._match_node(icon, title or "")
+        return self._for_node[key]
+
+    def _match_node(self, icon: str, title: str) -> ServiceEntry | None:
         canonical = _canonical_icon(icon)
-        words = _words(title or "")
-        for entry in self.entries:
-            if canonical in entry.drawn_with and any(
-                _words(label) <= words for label in entry.label_words
-            ):
+        words = _words(title)
+        for entry in self._drawn_with.get(canonical or "", ()):
+            if any(_words(label) <= words for label in entry.label_words):
                 return entry
         return self.by_icon(icon)
 

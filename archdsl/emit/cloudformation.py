@@ -20,9 +20,10 @@ builders, and :func:`~archdsl.export.cloudformation.to_cloudformation`) follows 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from functools import cache
+from functools import cache, cached_property
 
 from archdsl.catalogue import Catalogue, ServiceEntry, load_catalogue
 from archdsl.diagnostics import Span
@@ -315,6 +316,11 @@ class Plan:
     findings: tuple[Finding, ...]
     notes: tuple[Finding, ...] = field(default=())
     """What the template notes beyond the findings: edges AWS401 reports (no integration)."""
+
+    @cached_property
+    def title_counts(self) -> Counter[str]:
+        """How many exportable services share each title (to tell "Orders" from "Orders")."""
+        return Counter(node.title for node in self.nodes.values())
 
 
 # ---------------------------------------------------------------------------------------------

@@ -134,6 +134,8 @@ def direction_unknown(context: CheckContext) -> Iterator[Problem]:
     yield from _problems(context, "AWS504")
 
 
+RESOURCE_LIMIT = 500
+"""CloudFormation's limit of resources in one template."""
 MOST_RESOURCES_PER_SERVICE = 12
 MOST_RESOURCES_PER_EDGE = 3
 """Upper bounds of what one service or edge adds: below them no template can be too large,
@@ -154,7 +156,17 @@ def too_many_resources(context: CheckContext) -> Iterator[Problem]:
     """
     plan = _plan(context)
     bound = MOST_RESOURCES_PER_SERVICE * len(plan.nodes) + MOST_RESOURCES_PER_EDGE * len(plan.flows)
-    if bound <= 500:
+    if bound <= RESOURCE_LIMIT:
+        return
+    if len(plan.nodes) > RESOURCE_LIMIT:
+        # Every exportable service makes at least one resource: no need to build
+        # thousands of resources (seconds of work) to know the template is too large.
+        yield Problem(
+            context.diagram.header_span,
+            f"the template would have at least {len(plan.nodes)} resources; CloudFormation "
+            f"accepts at most {RESOURCE_LIMIT} in one stack",
+            help="split the diagram into several (one stack each), or move parts into nested stacks",
+        )
         return
     # Only now: the builders are much more than the plan.
     from archdsl.export.cloudformation import resource_count

@@ -59,8 +59,7 @@ def allow_logs(policy: RolePolicy, group: Resource) -> None:
 
 
 def output(ctx: Context, node: AwsNode, suffix: str, value: Any, description: str) -> None:
-    titles = [other.title for other in ctx.plan.nodes.values()]
-    if titles.count(node.title) > 1 and description.startswith(node.title):
+    if ctx.plan.title_counts[node.title] > 1 and description.startswith(node.title):
         # Two "Orders" services: say which one.
         description = f"{node.title} ({node.id}){description[len(node.title) :]}"
     ctx.template.output(compose(node.base, suffix), value, description, owner=node.id)
