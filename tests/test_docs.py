@@ -39,14 +39,14 @@ GEN_DOCS = REPO / "scripts" / "gen_docs.py"
 REGENERATE = "python scripts/gen_docs.py"
 
 TRANSCRIPT_PAGES = (
-    DOCS / "README-sections.md",
+    REPO / "README.md",
     DOCS / "ci.md",
     DOCS / "icon-packs.md",
 )
-"""Pages whose console blocks are re-run. Add README.md once its sections are pasted."""
+"""Pages whose console blocks are re-run."""
 
 HAND_WRITTEN = (
-    "README-sections.md",
+    "../README.md",
     "ci.md",
     "icon-packs.md",
     "adding-a-rule.md",
@@ -294,8 +294,7 @@ def test_adding_an_export_format_example_works(monkeypatch: pytest.MonkeyPatch) 
 @pytest.mark.parametrize("name", HAND_WRITTEN)
 def test_relative_links_lead_somewhere(name: str) -> None:
     page = DOCS / name
-    # README-sections.md is pasted into README.md: its links are relative to the root.
-    base = REPO if name == "README-sections.md" else page.parent
+    base = page.parent
     text = page.read_text(encoding="utf-8")
     for target in re.findall(r"\]\(([^)#\s]+)(?:#[^)]*)?\)", text):
         if re.match(r"[a-z]+:", target):
@@ -303,7 +302,7 @@ def test_relative_links_lead_somewhere(name: str) -> None:
         assert (base / target).exists(), f"{name}: broken link {target}"
 
 
-@pytest.mark.parametrize("name", ["ci.md", "README-sections.md"])
+@pytest.mark.parametrize("name", ["ci.md", "../README.md"])
 def test_yaml_snippets_parse(name: str) -> None:
     for line, body in _blocks(DOCS / name, "yaml"):
         loaded = yaml.safe_load(body)
