@@ -125,9 +125,7 @@ def check(
         for d in findings
         if selection.wants(d.code) and not suppressions.hides(d)
     ]
-    kept = [
-        replace(d, severity=selection.severity_of(d.code, d.severity)) for d in kept
-    ]
+    kept = [replace(d, severity=selection.severity_of(d.code, d.severity)) for d in kept]
     kept.sort(key=Diagnostic.sort_key)
     return replace(document, diagnostics=tuple(kept))
 
@@ -143,7 +141,7 @@ def validate(
         return check(parse(text, path), options, selection)
 
 
-def format(  # noqa: A001 - the public name
+def format(
     text: str, path: str | None = None, mermaid_version: tuple[int, ...] | None = None
 ) -> str:
     """Canonical Mermaid for ``text``; raises :class:`FormatError` on syntax errors.
@@ -193,4 +191,4 @@ def render_svg(diagram: Diagram, *, theme: str = "light") -> str:
     """A self-contained SVG picture of ``diagram`` (no browser, deterministic)."""
     from archdsl.emit.svg import render_svg as draw
 
-    return draw(diagram, theme=theme)  # type: ignore[arg-type]
+    return draw(diagram, theme=theme)

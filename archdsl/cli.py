@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
@@ -19,8 +19,8 @@ import typer
 
 if TYPE_CHECKING:
     from archdsl.api import Document, Selection
-    from archdsl.diagnostics import Diagnostic
     from archdsl.config import Config
+    from archdsl.diagnostics import Diagnostic
     from archdsl.sources import Source
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -46,7 +46,7 @@ app.add_typer(export_app, name="export")
 app.add_typer(import_app, name="import")
 
 
-class ReportFormat(str, Enum):
+class ReportFormat(StrEnum):
     text = "text"
     json = "json"
     sarif = "sarif"
@@ -80,7 +80,9 @@ def _version_callback(value: bool) -> None:
 def _root(
     version: Annotated[
         bool,
-        typer.Option("--version", callback=_version_callback, is_eager=True, help="Show the version."),
+        typer.Option(
+            "--version", callback=_version_callback, is_eager=True, help="Show the version."
+        ),
     ] = False,
 ) -> None:
     """Check, format, render and export Mermaid architecture-beta diagrams."""
@@ -133,7 +135,9 @@ def _check_source(
     from archdsl.rules import CheckOptions
 
     base_dir = source.file.parent if source.file else Path.cwd()
-    options = CheckOptions(mermaid_version=mermaid_version, icon_packs=icon_packs, base_dir=base_dir)
+    options = CheckOptions(
+        mermaid_version=mermaid_version, icon_packs=icon_packs, base_dir=base_dir
+    )
     return validate(source.text, source.path, options, selection)
 
 
@@ -152,7 +156,7 @@ def _progress(total: int) -> object:
 def _explain(code: str) -> None:
     from archdsl.explain import describe, known_codes
 
-    summary, doc = describe(code)
+    _summary, doc = describe(code)
     if not doc:
         _fail(f"unknown code {code!r}; known codes: {', '.join(known_codes())}")
     typer.echo(f"{code.upper()}: {doc}")
@@ -175,7 +179,8 @@ def validate(
     ] = None,
     ignore: Annotated[list[str] | None, typer.Option(help="Skip these codes or prefixes.")] = None,
     icon_pack: Annotated[
-        list[Path] | None, typer.Option("--icon-pack", help="An Iconify JSON icon pack (repeatable).")
+        list[Path] | None,
+        typer.Option("--icon-pack", help="An Iconify JSON icon pack (repeatable)."),
     ] = None,
     mermaid_version: Annotated[
         str | None,
@@ -253,11 +258,10 @@ def _check_icon_packs(packs: tuple[Path, ...]) -> None:
             _fail(str(error))
 
 
-def _validate_exit_code(diagnostics: list[object], strict: bool) -> int:
-    from archdsl.diagnostics import Diagnostic, Severity
+def _validate_exit_code(found: list[Diagnostic], strict: bool) -> int:
+    from archdsl.diagnostics import Severity
     from archdsl.sources import DECODE_ERROR, IO_ERROR
 
-    found = [d for d in diagnostics if isinstance(d, Diagnostic)]
     if any(d.code in (IO_ERROR, DECODE_ERROR) for d in found):
         return EXIT_USAGE
     if any(d.severity is Severity.ERROR for d in found):
@@ -269,9 +273,15 @@ def _validate_exit_code(diagnostics: list[object], strict: bool) -> int:
 
 @app.command()
 def fmt(
-    paths: Annotated[list[str], typer.Argument(help="Diagram files or folders, or - (stdin → stdout).")],
-    check: Annotated[bool, typer.Option("--check", help="Change nothing; exit 1 if a file would change.")] = False,
-    diff: Annotated[bool, typer.Option("--diff", help="Print a unified diff instead of writing.")] = False,
+    paths: Annotated[
+        list[str], typer.Argument(help="Diagram files or folders, or - (stdin → stdout).")
+    ],
+    check: Annotated[
+        bool, typer.Option("--check", help="Change nothing; exit 1 if a file would change.")
+    ] = False,
+    diff: Annotated[
+        bool, typer.Option("--diff", help="Print a unified diff instead of writing.")
+    ] = False,
     mermaid_version: Annotated[
         str | None, typer.Option(help="Quote titles that this Mermaid version rejects unquoted.")
     ] = None,
@@ -303,13 +313,13 @@ def fmt(
     raise typer.Exit(outcome.exit_code)
 
 
-class RenderFormat(str, Enum):
+class RenderFormat(StrEnum):
     svg = "svg"
     png = "png"
     json = "json"
 
 
-class Theme(str, Enum):
+class Theme(StrEnum):
     light = "light"
     dark = "dark"
 
@@ -319,19 +329,27 @@ def render(
     path: Annotated[str, typer.Argument(help="A diagram file, a Markdown file, or - for stdin.")],
     output: Annotated[
         Path | None,
-        typer.Option("-o", "--output", help="Output file (a folder for Markdown with several diagrams)."),
+        typer.Option(
+            "-o", "--output", help="Output file (a folder for Markdown with several diagrams)."
+        ),
     ] = None,
     output_format: Annotated[
         RenderFormat | None,
-        typer.Option("--format", "-f", help="svg, png or json (layout); default from -o's extension, else svg."),
+        typer.Option(
+            "--format",
+            "-f",
+            help="svg, png or json (layout); default from -o's extension, else svg.",
+        ),
     ] = None,
     theme: Annotated[Theme, typer.Option(help="Colour theme.")] = Theme.light,
     scale: Annotated[float, typer.Option(min=0.1, max=16, help="PNG scale factor.")] = 1.0,
     icon_pack: Annotated[
-        list[Path] | None, typer.Option("--icon-pack", help="An Iconify JSON icon pack (repeatable).")
+        list[Path] | None,
+        typer.Option("--icon-pack", help="An Iconify JSON icon pack (repeatable)."),
     ] = None,
     max_nodes: Annotated[
-        int | None, typer.Option(min=0, help="Refuse diagrams with more nodes than this (0: no limit).")
+        int | None,
+        typer.Option(min=0, help="Refuse diagrams with more nodes than this (0: no limit)."),
     ] = None,
 ) -> None:
     """Draw a diagram as SVG, PNG or layout JSON, offline and deterministically.
@@ -395,7 +413,7 @@ def render(
         _emit(picture, target, source)
 
 
-class TemplateFormat(str, Enum):
+class TemplateFormat(StrEnum):
     yaml = "yaml"
     json = "json"
 
@@ -403,10 +421,14 @@ class TemplateFormat(str, Enum):
 @export_app.command("cloudformation")
 def export_cloudformation(
     path: Annotated[str, typer.Argument(help="A diagram file, or - for stdin.")],
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write here instead of stdout.")] = None,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Write here instead of stdout.")
+    ] = None,
     output_format: Annotated[
         TemplateFormat | None,
-        typer.Option("--format", "-f", help="yaml or json; default from -o's extension, else yaml."),
+        typer.Option(
+            "--format", "-f", help="yaml or json; default from -o's extension, else yaml."
+        ),
     ] = None,
 ) -> None:
     """A CloudFormation skeleton wired from the diagram's AWS services and edges.
@@ -445,8 +467,12 @@ def _report_warnings(diagnostics: list[Diagnostic], source: Source) -> None:
 
 @import_app.command("cloudformation")
 def import_cloudformation(
-    template: Annotated[str, typer.Argument(help="A CloudFormation template (YAML or JSON), or - for stdin.")],
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write the .mmd here instead of stdout.")] = None,
+    template: Annotated[
+        str, typer.Argument(help="A CloudFormation template (YAML or JSON), or - for stdin.")
+    ],
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Write the .mmd here instead of stdout.")
+    ] = None,
 ) -> None:
     """An architecture-beta diagram from a CloudFormation template.
 
@@ -472,7 +498,10 @@ def import_cloudformation(
     except TemplateError as error:
         _fail(f"{shown}:{error}", EXIT_FINDINGS)
     for diagnostic in result.diagnostics:
-        typer.echo(f"{shown}: {diagnostic.code} {diagnostic.severity.value}: {diagnostic.message}", err=True)
+        typer.echo(
+            f"{shown}: {diagnostic.code} {diagnostic.severity.value}: {diagnostic.message}",
+            err=True,
+        )
     if output is not None and template != "-" and output.exists() and output.samefile(template):
         _fail(f"{output}: refusing to overwrite the input template")
     _emit(result.mermaid, output, None)
@@ -481,8 +510,12 @@ def import_cloudformation(
 @export_app.command("json")
 def export_json(
     path: Annotated[str | None, typer.Argument(help="A diagram file, or - for stdin.")] = None,
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write here instead of stdout.")] = None,
-    schema: Annotated[bool, typer.Option("--schema", help="Print the model's JSON Schema.")] = False,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Write here instead of stdout.")
+    ] = None,
+    schema: Annotated[
+        bool, typer.Option("--schema", help="Print the model's JSON Schema.")
+    ] = False,
 ) -> None:
     """The diagram's model as JSON (see --schema for its shape).
 
@@ -515,7 +548,10 @@ def _load_single(path: str) -> tuple[Document, Source]:
         typer.echo(format_text(report, color=_color_wanted(sys.stderr)), err=True, nl=False)
         raise typer.Exit(EXIT_USAGE)
     if len(collected.sources) != 1:
-        _fail(f"{path}: expected exactly one architecture-beta diagram, found {len(collected.sources)}")
+        _fail(
+            f"{path}: expected exactly one architecture-beta diagram, "
+            f"found {len(collected.sources)}"
+        )
     return _validated(collected.sources[0], _load_config(), collected.texts)
 
 
@@ -525,10 +561,18 @@ def _validated(
     """The checked document; on errors print them and exit 1 (nothing is written)."""
     from archdsl.report import ReportInput, format_text
 
-    document = _check_source(source, _selection(config, None, None), config.mermaid_version, config.icon_packs)
+    document = _check_source(
+        source, _selection(config, None, None), config.mermaid_version, config.icon_packs
+    )
     if not document.ok or document.diagram is None:
-        errors = [source.to_file_position(d) for d in document.diagnostics if d.severity.value == "error"]
-        shown = texts if texts is not None else ({source.path: source.text} if not source.embedded else {})
+        errors = [
+            source.to_file_position(d) for d in document.diagnostics if d.severity.value == "error"
+        ]
+        shown = (
+            texts
+            if texts is not None
+            else ({source.path: source.text} if not source.embedded else {})
+        )
         report = ReportInput(errors, 1, shown)
         typer.echo(format_text(report, color=_color_wanted(sys.stderr)), err=True, nl=False)
         typer.echo(f"archdsl: {source.path} has errors; nothing was written", err=True)
@@ -594,14 +638,16 @@ def show(
     raise typer.Exit(outcome.exit_code)
 
 
-class CatalogueFormat(str, Enum):
+class CatalogueFormat(StrEnum):
     table = "table"
     json = "json"
 
 
 @app.command()
 def catalogue(
-    query: Annotated[str | None, typer.Argument(help="Search by name, icon or alias (fuzzy).")] = None,
+    query: Annotated[
+        str | None, typer.Argument(help="Search by name, icon or alias (fuzzy).")
+    ] = None,
     output_format: Annotated[
         CatalogueFormat, typer.Option("--format", "-f", help="Output format.")
     ] = CatalogueFormat.table,
@@ -648,7 +694,9 @@ def catalogue(
         table.add_row(", ".join(e.icons), e.name, e.category, "\n".join(e.primary_types) or "-")
     on_terminal = _color_wanted(sys.stdout)
     # Piped output is read by grep and scripts: a wide fixed width keeps rows on one line.
-    Console(no_color=not on_terminal, highlight=False, width=None if on_terminal else 200).print(table)
+    Console(no_color=not on_terminal, highlight=False, width=None if on_terminal else 200).print(
+        table
+    )
 
 
 def main() -> None:
@@ -661,7 +709,7 @@ def main() -> None:
     except RecursionError:
         typer.echo("archdsl: the diagram is nested too deeply to process", err=True)
         sys.exit(EXIT_FINDINGS)
-    except Exception as error:  # noqa: BLE001 - the last line of defence
+    except Exception as error:
         typer.echo(
             f"archdsl: internal error ({type(error).__name__}: {error}); please report it",
             err=True,

@@ -72,13 +72,13 @@ def _codes(path: Path, key: str, value: Any) -> tuple[str, ...]:
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ConfigError(f"{path}: `{key}` must be a list of codes such as [\"AD2\", \"AWS401\"]")
+        raise ConfigError(f'{path}: `{key}` must be a list of codes such as ["AD2", "AWS401"]')
     return tuple(code.strip().upper() for code in value if code.strip())
 
 
 def _severities(path: Path, value: Any) -> dict[str, Severity]:
     if not isinstance(value, dict):
-        raise ConfigError(f"{path}: `severity` must be a table such as {{ AD211 = \"warning\" }}")
+        raise ConfigError(f'{path}: `severity` must be a table such as {{ AD211 = "warning" }}')
     result: dict[str, Severity] = {}
     for code, level in value.items():
         try:
@@ -94,7 +94,8 @@ def config_from_table(path: Path, table: dict[str, Any]) -> Config:
     unknown = sorted(set(table) - KNOWN_KEYS)
     if unknown:
         raise ConfigError(
-            f"{path}: unknown setting(s) {', '.join(unknown)}; known: {', '.join(sorted(KNOWN_KEYS))}"
+            f"{path}: unknown setting(s) {', '.join(unknown)}; "
+            f"known: {', '.join(sorted(KNOWN_KEYS))}"
         )
     packs = table.get("icon-packs", [])
     if not isinstance(packs, list) or not all(isinstance(p, str) for p in packs):

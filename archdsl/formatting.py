@@ -12,7 +12,7 @@ import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from archdsl.api import FormatError, format
+from archdsl.api import Document, FormatError, format
 from archdsl.sources import MARKDOWN_SUFFIXES, STDIN, collect, is_architecture, markdown_fences
 
 
@@ -25,13 +25,33 @@ class FormatOutcome:
     changed: list[str] = field(default_factory=list)
 
 
+_BOM = "\ufeff"
+
+
 def _with_line_endings(formatted: str, original: str) -> str:
-    return formatted.replace("\n", "\r\n") if "\r\n" in original else formatted
+    """The original's CRLF line endings and byte order mark (Windows editors add both)."""
+    if "\r\n" in original:
+        formatted = formatted.replace("\n", "\r\n")
+    return _BOM + formatted if original.startswith(_BOM) else formatted
 
 
 def format_text(text: str, version: tuple[int, ...] | None = None) -> str:
     """The whole diagram file formatted; raises :class:`FormatError`."""
-    return _with_line_endings(format(text, mermaid_version=version), text)
+    return _with_line_endings(_format(text, version), text)
+
+
+def _format(text: str, version: tuple[int, ...] | None) -> str:
+    """:func:`archdsl.api.format`, with a value no spelling can carry as a refusal too."""
+    from archdsl.emit.mermaid import UnformattableError
+
+    try:
+        return format(text, mermaid_version=version)
+    except UnformattableError as error:
+        raise Unformattable(str(error)) from error
+
+
+class Unformattable(ValueError):
+    """The diagram parses, but the formatter cannot write one of its values back."""
 
 
 def format_markdown(text: str, version: tuple[int, ...] | None = None) -> str:
@@ -42,7 +62,7 @@ def format_markdown(text: str, version: tuple[int, ...] | None = None) -> str:
         if not is_architecture(body):
             continue
         try:
-            formatted = format(body, mermaid_version=version)
+            formatted = _format(body, version)
         except FormatError as error:
             raise FormatError(_shift(error, line_offset)) from None
         body_lines = formatted.rstrip("\n").split("\n")
@@ -56,7 +76,7 @@ def format_markdown(text: str, version: tuple[int, ...] | None = None) -> str:
     return "\n".join(lines)
 
 
-def _shift(error: FormatError, lines: int) -> object:
+def _shift(error: FormatError, lines: int) -> Document:
     from dataclasses import replace
 
     document = error.document
@@ -87,10 +107,16 @@ def format_paths(
         is_markdown = Path(path).suffix.lower() in MARKDOWN_SUFFIXES
         try:
             formatted = (
-                format_markdown(original, version) if is_markdown else format_text(original, version)
+                format_markdown(original, version)
+                if is_markdown
+                else format_text(original, version)
             )
         except FormatError as error:
             outcome.messages.append(_describe_refusal(path, error))
+            outcome.exit_code = max(outcome.exit_code, 1)
+            continue
+        except Unformattable as error:
+            outcome.messages.append(f"{path}: cannot format: {error} (left unchanged)")
             outcome.exit_code = max(outcome.exit_code, 1)
             continue
         if path == "<stdin>" and STDIN in arguments and not check:
@@ -111,8 +137,19 @@ def format_paths(
             outcome.messages.append(f"would reformat {path}")
             outcome.exit_code = max(outcome.exit_code, 1)
         else:
-            from archdsl.files import write_atomic
-
-            write_atomic(Path(path), formatted)
-            outcome.messages.append(f"reformatted {path}")
+            _write(Path(path), formatted, outcome)
     return outcome
+
+
+def _write(path: Path, formatted: str, outcome: FormatOutcome) -> None:
+    """Replace ``path`` atomically; a failure (read-only folder, disk full) is an exit 2
+    message and leaves the file as it was."""
+    from archdsl.files import write_atomic
+
+    try:
+        write_atomic(path, formatted)
+    except OSError as error:
+        outcome.messages.append(f"{path}: cannot write: {error.strerror or error}")
+        outcome.exit_code = 2
+        return
+    outcome.messages.append(f"reformatted {path}")

@@ -11,8 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from archdsl.model import Diagram
+
+if TYPE_CHECKING:
+    from archdsl.icons import IconPack
 
 FORMATS = ("svg", "png", "json")
 BINARY_FORMATS = frozenset({"png"})
@@ -46,7 +50,7 @@ def infer_format(output: Path | None, explicit: str | None) -> str:
     return "svg"
 
 
-def load_icon_packs(files: tuple[Path, ...], base_dir: Path | None) -> list[object]:
+def load_icon_packs(files: tuple[Path, ...], base_dir: Path | None) -> list[IconPack]:
     from archdsl.icons import IconPackError, discover_node_modules_packs, load_pack
 
     paths = list(files) + (discover_node_modules_packs(base_dir) if base_dir else [])
@@ -81,11 +85,15 @@ def render(diagram: Diagram, request: RenderRequest) -> str | bytes:
             from archdsl.emit.png import render_png
 
             return render_png(
-                diagram, scale=request.scale, theme=request.theme, icon_packs=packs, geometry=geometry  # type: ignore[arg-type]
+                diagram,
+                scale=request.scale,
+                theme=request.theme,
+                icon_packs=packs,
+                geometry=geometry,
             )
         from archdsl.emit.svg import render_svg
 
-        return render_svg(diagram, theme=request.theme, icon_packs=packs, geometry=geometry)  # type: ignore[arg-type]
+        return render_svg(diagram, theme=request.theme, icon_packs=packs, geometry=geometry)
     except (LayoutTooLarge, PngTooLarge, MissingFonts) as error:
         raise RenderError(str(error)) from error
 

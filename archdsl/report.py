@@ -51,8 +51,12 @@ def format_text(report: ReportInput, *, color: bool = False) -> str:
     styles = {"error": "bold red", "warning": "bold yellow", "info": "bold cyan"}
     for diagnostic in report.diagnostics:
         line = Text()
-        line.append(f"{diagnostic.path or '<input>'}:{diagnostic.line}:{diagnostic.column}: ", "bold")
-        line.append(f"{diagnostic.code} {diagnostic.severity.value}", styles[diagnostic.severity.value])
+        line.append(
+            f"{diagnostic.path or '<input>'}:{diagnostic.line}:{diagnostic.column}: ", "bold"
+        )
+        line.append(
+            f"{diagnostic.code} {diagnostic.severity.value}", styles[diagnostic.severity.value]
+        )
         line.append(f": {diagnostic.message}")
         console.print(line)
         for source_line in _source_excerpt(diagnostic, report.texts):

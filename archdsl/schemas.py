@@ -30,7 +30,11 @@ def diagnostics_schema() -> str:
     location = {
         "type": "object",
         "required": ["message", "path", *_POSITION],
-        "properties": {"message": {"type": "string"}, "path": {"type": ["string", "null"]}, **_POSITION},
+        "properties": {
+            "message": {"type": "string"},
+            "path": {"type": ["string", "null"]},
+            **_POSITION,
+        },
     }
     diagnostic = {
         "type": "object",

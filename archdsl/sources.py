@@ -28,7 +28,6 @@ DECODE_ERROR = "AD901"
 """The file is not UTF-8 text (binary, another encoding)."""
 
 _FENCE_OPEN = re.compile(r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^\n`]*)$")
-_ARCHITECTURE = re.compile(r"\A(?:\s*(?:%%[^\n]*)?\n)*\s*(?:---\n.*?\n---\s*\n)?(?:\s*(?:%%[^\n]*)?\n)*\s*architecture", re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -76,7 +75,7 @@ def _io_problem(path: str, code: str, message: str) -> Diagnostic:
 
 
 def read_text(path: Path) -> str:
-    """The file as text; raises ``OSError`` or ``UnicodeDecodeError`` (or ``ValueError`` for NUL)."""
+    """The file as text; raises ``OSError``, ``UnicodeDecodeError`` or ``ValueError`` (NUL)."""
     data = path.read_bytes()
     if b"\x00" in data:
         raise ValueError("contains NUL bytes: this looks like a binary file")
@@ -125,7 +124,25 @@ def _dedent(line: str, indent: int) -> str:
 
 
 def is_architecture(text: str) -> bool:
-    return _ARCHITECTURE.match(text.replace("\r\n", "\n")) is not None
+    """Whether the first word after front matter, blank and ``%%`` lines is ``architecture…``.
+
+    Line by line rather than one regex: nested optional whitespace in a pattern
+    backtracks badly on long runs of blank lines.
+    """
+    lines = iter(text.splitlines())
+    in_front_matter = False
+    for number, line in enumerate(lines):
+        stripped = line.strip()
+        if number == 0 and stripped == "---":
+            in_front_matter = True
+            continue
+        if in_front_matter:
+            in_front_matter = stripped != "---"
+            continue
+        if not stripped or stripped.startswith("%%"):
+            continue
+        return stripped.startswith("architecture")
+    return False
 
 
 def _sources_of_file(path: Path, display: str, text: str) -> list[Source]:
@@ -169,7 +186,9 @@ def collect(arguments: list[str]) -> Collected:
                 problems.append(_io_problem(display, DECODE_ERROR, _decode_message(error)))
                 continue
             except OSError as error:
-                problems.append(_io_problem(display, IO_ERROR, f"cannot read: {error.strerror or error}"))
+                problems.append(
+                    _io_problem(display, IO_ERROR, f"cannot read: {error.strerror or error}")
+                )
                 continue
             texts[display] = text
             sources.extend(_sources_of_file(file, display, text))

@@ -48,7 +48,11 @@ class Suppressions:
             if not line[: match.start()].strip():
                 # On a line of its own: applies to the next statement.
                 target = next(
-                    (i for i in range(index + 1, len(lines)) if not _BLANK_OR_COMMENT.match(lines[i])),
+                    (
+                        i
+                        for i in range(index + 1, len(lines))
+                        if not _BLANK_OR_COMMENT.match(lines[i])
+                    ),
                     index,
                 )
             by_line[target + 1] = by_line.get(target + 1, ()) + codes

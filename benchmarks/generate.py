@@ -10,8 +10,18 @@ from __future__ import annotations
 
 import random
 
-ICONS = ("server", "database", "disk", "cloud", "internet", "logos:aws-lambda", "logos:aws-s3",
-         "logos:aws-dynamodb", "logos:aws-sqs", "logos:aws-sns")
+ICONS = (
+    "server",
+    "database",
+    "disk",
+    "cloud",
+    "internet",
+    "logos:aws-lambda",
+    "logos:aws-s3",
+    "logos:aws-dynamodb",
+    "logos:aws-sqs",
+    "logos:aws-sns",
+)
 SIDE_PAIRS = (("R", "L"), ("B", "T"), ("R", "T"), ("B", "L"), ("L", "R"), ("T", "B"))
 
 

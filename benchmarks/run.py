@@ -124,11 +124,15 @@ def _fmt(value: dict[str, float] | None) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--sizes", type=int, nargs="+", default=[10, 100, 1000, 10000])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--stages", nargs="+", default=list(STAGES), choices=STAGES)
-    parser.add_argument("--oracle", type=Path, help="a set-up Mermaid oracle folder (node_modules present)")
+    parser.add_argument(
+        "--oracle", type=Path, help="a set-up Mermaid oracle folder (node_modules present)"
+    )
     parser.add_argument("--output", type=Path, default=REPO / "docs" / "benchmarks.md")
     args = parser.parse_args()
 
@@ -152,7 +156,10 @@ def main() -> None:
                 cells.append(_fmt(measure_stage(stage, path, args.runs)))
             if oracle:
                 times = oracle_times(oracle, path, args.runs)
-                cells += [f"{times.get(k, 0) * 1000:,.0f} ms" for k in ("mermaid_parse", "mermaid_validate")]
+                cells += [
+                    f"{times.get(k, 0) * 1000:,.0f} ms"
+                    for k in ("mermaid_parse", "mermaid_validate")
+                ]
             rows.append("| " + " | ".join(cells) + " |")
             print(rows[-1], flush=True)
     start = cold_start(args.runs * 2)

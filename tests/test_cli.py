@@ -16,7 +16,15 @@ REPO = Path(__file__).resolve().parents[1]
 EXAMPLE = REPO / "examples" / "aws-order-pipeline.mmd"
 runner = CliRunner()
 
-BROKEN = "architecture-beta\n    service api(server)[API]\n    api:R -> L:db\n    service db(database)[DB\n"
+BROKEN = "\n".join(
+    [
+        "architecture-beta",
+        "    service api(server)[API]",
+        "    api:R -> L:db",
+        "    service db(database)[DB",
+        "",
+    ]
+)
 
 
 def run(*args: str, input: str | None = None) -> tuple[int, str, str]:
@@ -51,7 +59,9 @@ def test_validate_json_format(tmp_path: Path) -> None:
     first = payload["diagnostics"][0]
     assert (first["code"], first["line"], first["column"]) == ("AD001", 3, 11)
     assert first["end_line"] == 3 and first["severity"] == "error"
-    assert payload["summary"]["error"] == len([d for d in payload["diagnostics"] if d["severity"] == "error"])
+    assert payload["summary"]["error"] == len(
+        [d for d in payload["diagnostics"] if d["severity"] == "error"]
+    )
 
 
 def test_validate_sarif_format(tmp_path: Path) -> None:
@@ -141,9 +151,7 @@ def test_bad_config_is_exit_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
 
 def test_inline_suppression(tmp_path: Path) -> None:
     diagram = tmp_path / "d.mmd"
-    diagram.write_text(
-        "architecture-beta\n  %% archdsl-ignore AD001\n  a:R -> L:b\n  c:R -> L:d\n"
-    )
+    diagram.write_text("architecture-beta\n  %% archdsl-ignore AD001\n  a:R -> L:b\n  c:R -> L:d\n")
     _, out, _ = run("validate", "--format", "json", str(diagram))
     lines = [d["line"] for d in json.loads(out)["diagnostics"] if d["code"] == "AD001"]
     assert lines == [4]
@@ -242,7 +250,9 @@ def test_render_layout_json_shape() -> None:
     layout = json.loads(out)
     assert code == 0
     assert {n["id"] for n in layout["nodes"]} >= {"lambda", "kinesis", "s3"}
-    edge = next(e for e in layout["edges"] if (e["source"], e["target"]) == ("api_gateway", "lambda"))
+    edge = next(
+        e for e in layout["edges"] if (e["source"], e["target"]) == ("api_gateway", "lambda")
+    )
     assert (edge["source_side"], edge["target_side"]) == ("R", "L")
     assert all(len(p) == 2 for p in edge["points"])
 
@@ -258,7 +268,10 @@ def test_render_refuses_a_broken_diagram(tmp_path: Path) -> None:
 
 def test_render_markdown_with_several_diagrams_needs_a_folder(tmp_path: Path) -> None:
     doc = tmp_path / "arch.md"
-    fence = "```mermaid\narchitecture-beta\n  service a(server)\n  service b(disk)\n  a:R --> L:b\n```\n"
+    fence = (
+        "```mermaid\narchitecture-beta\n  service a(server)\n  service b(disk)\n"
+        "  a:R --> L:b\n```\n"
+    )
     doc.write_text(fence + "\n" + fence)
     code, _, err = run("render", str(doc))
     assert code == 2 and "-o FOLDER" in err
@@ -282,7 +295,9 @@ def test_validate_with_a_custom_icon_pack(tmp_path: Path) -> None:
     assert code == 0
     assert [d["code"] for d in json.loads(out)["diagnostics"]] == ["AWS302"]
     pack = tmp_path / "acme.json"
-    pack.write_text(json.dumps({"prefix": "acme", "icons": {"widget": {"body": "<path d='M0 0h1v1z'/>"}}}))
+    pack.write_text(
+        json.dumps({"prefix": "acme", "icons": {"widget": {"body": "<path d='M0 0h1v1z'/>"}}})
+    )
     code, out, _ = run("validate", "--format", "json", "--icon-pack", str(pack), str(diagram))
     assert code == 0 and json.loads(out)["diagnostics"] == []
     broken = tmp_path / "broken.json"

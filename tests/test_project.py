@@ -40,7 +40,15 @@ def test_help_does_not_import_heavy_modules() -> None:
 
 def test_validate_does_not_import_render_or_export_modules() -> None:
     result = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "archdsl", "validate", "examples/aws-order-pipeline.mmd"],
+        [
+            sys.executable,
+            "-X",
+            "importtime",
+            "-m",
+            "archdsl",
+            "validate",
+            "examples/aws-order-pipeline.mmd",
+        ],
         capture_output=True,
         text=True,
         cwd=REPO,

@@ -84,7 +84,9 @@ def test_write_atomic_keeps_permissions_and_leaves_no_temp(tmp_path: Path) -> No
     assert [p.name for p in tmp_path.iterdir()] == ["out.mmd"]
 
 
-def test_write_atomic_failure_keeps_the_old_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_write_atomic_failure_keeps_the_old_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     target = tmp_path / "out.mmd"
     target.write_text("old")
 
@@ -102,7 +104,12 @@ def test_config_values_and_errors(tmp_path: Path) -> None:
     path = tmp_path / ".archdsl.toml"
     config = config_from_table(
         path,
-        {"select": ["ad2"], "severity": {"AD211": "warning"}, "mermaid-version": "11.12", "strict": True},
+        {
+            "select": ["ad2"],
+            "severity": {"AD211": "warning"},
+            "mermaid-version": "11.12",
+            "strict": True,
+        },
     )
     assert config.select == ("AD2",)
     assert config.severity == {"AD211": Severity.WARNING}

@@ -32,9 +32,11 @@ title ending in a lone backslash …) can only come from code; it raises
 
 from __future__ import annotations
 
+import gc
 import re
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -96,15 +98,30 @@ def format_diagram(diagram: Diagram, *, mermaid_version: tuple[int, ...] | None 
     11.17, unquoted before 11.13 when plain). Raises :class:`UnformattableError`
     for values no spelling can carry.
     """
-    spelling = _Spelling(mermaid_version)
-    placement = _place_comments(diagram)
-    blocks = [
-        *_front_matter(diagram.front_matter),
-        *(_comment_block(comment, indent="") for comment in placement.before_header),
-        _header_block(diagram, placement),
-        *_body(diagram, placement, spelling),
-    ]
-    return _join(blocks)
+    with _collector_paused():
+        spelling = _Spelling(mermaid_version)
+        placement = _place_comments(diagram)
+        blocks = [
+            *_front_matter(diagram.front_matter),
+            *(_comment_block(comment, indent="") for comment in placement.before_header),
+            _header_block(diagram, placement),
+            *_body(diagram, placement, spelling),
+        ]
+        return _join(blocks)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cycle collector while formatting: a 50,000-service model is millions of
+    live objects, and each collection pass over them (triggered by the many small
+    strings made here) costs more than the formatting; nothing made here forms a cycle."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 # --- layout -------------------------------------------------------------------------
@@ -150,7 +167,9 @@ def _strip_yaml_line_ends(body: str) -> str:
 
     try:
         same = yaml.safe_load(stripped) == yaml.safe_load(body)
-    except yaml.YAMLError:
+    except (yaml.YAMLError, RecursionError, ValueError, TypeError):
+        # Not YAML, or YAML PyYAML cannot build (deep nesting overflows its recursive
+        # composer; odd tags and keys): leave the block exactly as it was written.
         same = False
     return stripped if same else body
 
@@ -167,7 +186,9 @@ def _body(diagram: Diagram, placement: _Placement, spelling: _Spelling) -> Itera
     for index, statement in enumerate(diagram.statements):
         span = statement.span
         if span.line:  # a statement built in code has no place among the comments
-            while waiting and _position(waiting[0]) < (span.line, span.column):
+            # A directive inside the statement (`a%%{init}%%:L -- R:b`) goes before it too:
+            # after it, it would change places with the statement's trailing comment.
+            while waiting and _position(waiting[0]) < (span.end_line, span.end_column):
                 yield _comment_block(waiting.popleft(), INDENT)
         text = INDENT + _statement_text(statement, spelling)
         yield _with_trailing(text, span.line, span.end_line, placement.trailing.get(index))
@@ -336,7 +357,7 @@ def _acc_descr_text(statement: AccDescr) -> str:
     lines = _lf(statement.text).split("\n")
     if not (statement.block or len(lines) > 1):
         return _colon_form("accDescr", statement.text)
-    if any("}" in line or line.lstrip().startswith("%%") for line in lines):
+    if any("}" in line or _reads_as_comment(line) for line in lines):
         # `}` ends the block; mermaid.parse deletes lines that look like comments.
         raise UnformattableError(f"an `accDescr {{...}}` block cannot hold {statement.text!r}")
     # The parser trims every line, so the indentation here is free.
@@ -344,6 +365,16 @@ def _acc_descr_text(statement: AccDescr) -> str:
         f"\n{INDENT * 2}{_js_strip(line)}" if _js_strip(line) else "\n" for line in lines
     )
     return f"accDescr {{{inner if statement.text else ''}\n{INDENT}}}"
+
+
+def _reads_as_comment(line: str) -> bool:
+    """Whether mermaid.parse deletes ``line`` as a whole-line comment inside a block.
+
+    Its pattern needs a character after the ``%%`` (``[^\\n]+``): a bare ``%%`` line is
+    text and survives, so refusing it would make fmt fail on a diagram Mermaid reads.
+    """
+    stripped = _js_strip(line)
+    return stripped.startswith("%%") and len(stripped) > len("%%")
 
 
 def _line_value(text: str, keyword: str) -> str:

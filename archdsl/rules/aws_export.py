@@ -134,6 +134,7 @@ def direction_unknown(context: CheckContext) -> Iterator[Problem]:
     yield from _problems(context, "AWS504")
 
 
+SPLIT_HELP = "split the diagram into several (one stack each), or move parts into nested stacks"
 RESOURCE_LIMIT = 500
 """CloudFormation's limit of resources in one template."""
 MOST_RESOURCES_PER_SERVICE = 12
@@ -165,7 +166,7 @@ def too_many_resources(context: CheckContext) -> Iterator[Problem]:
             context.diagram.header_span,
             f"the template would have at least {len(plan.nodes)} resources; CloudFormation "
             f"accepts at most {RESOURCE_LIMIT} in one stack",
-            help="split the diagram into several (one stack each), or move parts into nested stacks",
+            help=SPLIT_HELP,
         )
         return
     # Only now: the builders are much more than the plan.
