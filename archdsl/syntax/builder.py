@@ -2,18 +2,34 @@
 
 Each statement callback appends a finished model element to the builder, so
 when the parser stops at a syntax error everything before it is kept and the
-parse can resume at the next line (see :mod:`archdsl.syntax.parser`). Values
-follow Mermaid's value converter: titles are trimmed, quoted titles lose their
-quotes and unescape only ``\\"`` and ``\\'``.
+parse can resume at the next line (see :mod:`archdsl.syntax.parser`).
+
+Values are converted exactly as Mermaid's value converters do (checked against
+the real Mermaid by ``scripts/oracle_compare.py``):
+
+* ``[title]``: brackets dropped, JavaScript-trimmed; if the rest starts and ends
+  with the same quote, the quotes are dropped, ``\\"`` and ``\\'`` unescaped and
+  the result trimmed again (so ``[ "x" ]`` is ``x`` and ``["a"b"]`` is ``a"b``).
+  Other backslashes stay.
+* text icon ``"text"``: Langium's string converter: quotes dropped, ``\\n``,
+  ``\\t``, ``\\r``, ``\\b``, ``\\f``, ``\\v``, ``\\0`` decoded, any other
+  ``\\c`` becomes ``c``; no trimming.
+* ``title``, ``accTitle:``, ``accDescr:``: trimmed, runs of two or more blanks
+  become one space.
+* ``accDescr { ... }``: each line trimmed, blank lines dropped, runs of blanks
+  collapsed.
+* every value loses the ``%%{...}%%`` directives and the whole-line ``%%``
+  comments inside it, which ``mermaid.parse`` deletes before lexing.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from typing import Any
+from functools import cache
+from typing import Any, TypeVar
 
 from lark import Token, Transformer
+from pydantic import BaseModel
 
 from archdsl.diagnostics import Span
 from archdsl.model import (
@@ -25,60 +41,138 @@ from archdsl.model import (
     EdgeEnd,
     Group,
     Junction,
+    QuoteStyle,
     Service,
     Statement,
     Title,
     TitleStatement,
 )
 
-_QUOTED = re.compile(r"""\A(?:"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')\Z""", re.DOTALL)
+# JavaScript's whitespace (``\s`` and ``String.prototype.trim``); Python's differs
+# (it has U+001C..U+001F and U+0085, lacks U+FEFF).
+JS_WHITESPACE = (
+    "\t\n\v\f\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
+    "\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+)
+_JS_CLASS = "[" + re.escape(JS_WHITESPACE) + "]"
+_LINE_START = r"(?<![^\n\r\u2028\u2029])"  # JavaScript's ^ with the m flag
+_LINE_END = r"(?=[\n\r\u2028\u2029]|\Z)"  # JavaScript's $ with the m flag
+
+# mermaid.parse's cleanupComments, for the inside of a multi-line token.
+_COMMENT_LINE = re.compile(_LINE_START + _JS_CLASS + r"*%%(?!\{)[^\n]+\n?")
+_BLANK_RUN = re.compile(r"[\t ]{2,}")
+_LEADING_BLANKS = re.compile(_LINE_START + _JS_CLASS + "*")
+_TRAILING_BLANKS = re.compile(_JS_CLASS + "+" + _LINE_END)
+_LINE_BREAKS = re.compile(r"[\n\r]{2,}")
+_ESCAPE = re.compile(r"\\(.)", re.DOTALL)
+_ESCAPES = {"b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v", "0": "\0"}
+_ACC_TITLE = re.compile(r"accTitle[\t ]*:([^\n\r]*)")
+_ACC_DESCR = re.compile(r"accDescr(?:[\t ]*:([^\n\r]*)|" + _JS_CLASS + r"*\{([^}]*)\})")
 
 
-def token_span(first: Token, last: Token | None = None) -> Span:
-    """The inclusive 1-based span from ``first`` to ``last`` (default: ``first``)."""
-    last = last or first
-    return Span(first.line or 0, first.column or 0, last.end_line or 0, (last.end_column or 1) - 1)
+def js_trim(text: str) -> str:
+    """JavaScript's ``trim()``."""
+    return text.strip(JS_WHITESPACE)
 
 
-def _span_of(children: Sequence[Any]) -> Span:
-    tokens = [child for child in children if isinstance(child, Token)]
-    return token_span(tokens[0], tokens[-1])
+@cache
+def _directive() -> re.Pattern[str]:
+    """The grammar's own DIRECTIVE pattern (a port of Mermaid's directiveRegex)."""
+    from archdsl.syntax.loader import tree_parser
+
+    return re.compile(tree_parser().get_terminal("DIRECTIVE").pattern.to_regexp())
 
 
-def _unescape_quotes(text: str) -> str:
-    return text.replace('\\"', '"').replace("\\'", "'")
+def _mermaid_text(raw: str) -> str:
+    """A token's text as Mermaid's lexer sees it.
+
+    mermaid.parse first deletes ``%%{word...}%%`` directives, then whole-line
+    comments, everywhere in the text: inside titles and blocks too.
+    """
+    if "%%" not in raw:
+        return raw
+    if "%%{" in raw:
+        raw = _directive().sub("", raw)
+    return _COMMENT_LINE.sub("", raw) if "\n" in raw else raw
+
+
+def _collapse(text: str) -> str:
+    """Mermaid's common converter for one-line values: trim, squeeze blank runs."""
+    return _BLANK_RUN.sub(" ", js_trim(text))
 
 
 def label_value(raw: str) -> Title:
     """``[ Title ]`` → ``Title``; ``["a \\" b"]`` → ``a " b`` (quote style kept)."""
-    inner = raw[1:-1]
-    if _QUOTED.match(inner):
-        return Title.model_construct(
-            text=_unescape_quotes(inner[1:-1].strip()), quote=inner[0]
-        )
-    return Title.model_construct(text=inner.strip(), quote=None)
+    inner = js_trim(_mermaid_text(raw)[1:-1])
+    quote: QuoteStyle | None = '"' if inner[:1] == '"' else "'" if inner[:1] == "'" else None
+    if quote is not None and inner.endswith(quote):
+        text = inner[1:-1].replace('\\"', '"').replace("\\'", "'")
+        return build(Title, {"text": js_trim(text), "quote": quote})
+    return build(Title, {"text": inner, "quote": None})
 
 
 def string_value(raw: str) -> str:
-    """A text icon ``"text"`` → ``text`` with ``\\"`` / ``\\'`` unescaped."""
-    return _unescape_quotes(raw[1:-1])
+    """A text icon ``"a\\tb"`` → ``a<TAB>b`` (Langium's string converter)."""
+    body = _mermaid_text(raw)[1:-1]
+    if "\\" not in body:
+        return body
+    return _ESCAPE.sub(lambda m: _ESCAPES.get(m.group(1), m.group(1)), body)
 
 
 def icon_value(raw: str) -> str:
     return raw[1:-1]
 
 
-def _after_colon(raw: str) -> str:
-    return raw.split(":", 1)[1].strip()
+def title_value(raw: str) -> str:
+    """``title  a   b`` → ``a b``."""
+    return _collapse(_mermaid_text(raw)[len("title") :])
+
+
+def acc_title_value(raw: str) -> str:
+    match = _ACC_TITLE.match(_mermaid_text(raw))
+    return _collapse(match.group(1)) if match else ""
 
 
 def acc_descr_value(raw: str) -> tuple[str, bool]:
     """The text of ``accDescr: x`` or ``accDescr { ... }`` and whether it was a block."""
-    rest = raw[len("accDescr") :].lstrip()
-    if rest.startswith("{"):
-        lines = rest[1:-1].strip().splitlines()
-        return "\n".join(line.strip() for line in lines), True
-    return _after_colon(rest), False
+    match = _ACC_DESCR.match(_mermaid_text(raw))
+    if match is None:
+        return "", False
+    if match.group(2) is None:
+        return _collapse(match.group(1)), False
+    text = _LEADING_BLANKS.sub("", match.group(2))
+    text = _TRAILING_BLANKS.sub("", text)
+    return _LINE_BREAKS.sub("\n", _BLANK_RUN.sub(" ", text)), True
+
+
+def token_span(first: Token, last: Token | None = None) -> Span:
+    """The inclusive 1-based span from ``first`` to ``last`` (default: ``first``)."""
+    # Tokens from the lexer always carry positions; this runs for every token kept.
+    if last is None:
+        last = first
+    return Span(first.line, first.column, last.end_line, last.end_column - 1)  # type: ignore[arg-type, operator]
+
+
+M = TypeVar("M", bound=BaseModel)
+_FIELDS: dict[type[BaseModel], frozenset[str]] = {}
+
+
+def build(cls: type[M], values: dict[str, Any]) -> M:
+    """``cls.model_construct(**values)`` for trusted values that name every field.
+
+    ``model_construct`` looks up aliases and defaults field by field; the builder
+    always passes every field, so setting the instance dict directly gives the same
+    object four times faster (a 25,000-line diagram builds about 70,000 of them).
+    """
+    instance = cls.__new__(cls)
+    fields = _FIELDS.get(cls)
+    if fields is None:
+        fields = _FIELDS[cls] = frozenset(cls.model_fields)
+    object.__setattr__(instance, "__dict__", values)
+    object.__setattr__(instance, "__pydantic_fields_set__", set(fields))
+    object.__setattr__(instance, "__pydantic_extra__", None)
+    object.__setattr__(instance, "__pydantic_private__", None)
+    return instance
 
 
 class ModelBuilder(Transformer[Token, None]):
@@ -97,7 +191,15 @@ class ModelBuilder(Transformer[Token, None]):
 
     # Lexer callback: comments and directives are ignored tokens we still keep.
     def on_comment(self, token: Token) -> Token:
-        self.comments.append(Comment.model_construct(text=str(token), span=token_span(token)))
+        raw = str(token)
+        # A whole-line comment token also holds the blank lines before it and the line
+        # break after it (Mermaid deletes them together), an odd directive the break.
+        text = raw.lstrip(JS_WHITESPACE).rstrip("\n")
+        if len(text) == len(raw):
+            span = token_span(token)
+        else:
+            span = _sub_span(token, raw.index(text), text)
+        self.comments.append(Comment.model_construct(text=text, span=span))
         return token
 
     def start(self, children: list[Any]) -> None:
@@ -106,95 +208,112 @@ class ModelBuilder(Transformer[Token, None]):
             self.header = header
 
     def group(self, children: list[Any]) -> None:
-        _, ident, icon, label, _in, parent = children
+        keyword, ident, icon, label, *in_part = children
+        id_span = token_span(ident)
+        parent, parent_span, last = _parent(in_part)
+        last = last or label or icon or ident
         self.statements.append(
-            Group.model_construct(
-                kind="group",
-                id=str(ident),
-                icon=icon_value(icon) if icon else None,
-                title=label_value(label) if label else None,
-                parent=str(parent) if parent else None,
-                span=_span_of(children),
-                id_span=token_span(ident),
-                parent_span=token_span(parent) if parent else token_span(ident),
-                icon_span=token_span(icon) if icon else token_span(ident),
-                title_span=token_span(label) if label else token_span(ident),
+            build(
+                Group,
+                {
+                    "id": str(ident),
+                    "parent": parent,
+                    "span": token_span(keyword, last),
+                    "id_span": id_span,
+                    "parent_span": parent_span or id_span,
+                    "kind": "group",
+                    "icon": icon_value(icon) if icon else None,
+                    "title": label_value(label) if label else None,
+                    "icon_span": token_span(icon) if icon else id_span,
+                    "title_span": token_span(label) if label else id_span,
+                },
             )
         )
 
     def service(self, children: list[Any]) -> None:
-        _, ident, icon, label, _in, parent = children
+        keyword, ident, icon, label, *in_part = children
         is_text = icon is not None and icon.type == "STRING"
+        id_span = token_span(ident)
+        parent, parent_span, last = _parent(in_part)
+        last = last or label or icon or ident
         self.statements.append(
-            Service.model_construct(
-                kind="service",
-                id=str(ident),
-                icon=icon_value(icon) if icon and not is_text else None,
-                icon_text=string_value(icon) if is_text else None,
-                title=label_value(label) if label else None,
-                parent=str(parent) if parent else None,
-                span=_span_of(children),
-                id_span=token_span(ident),
-                parent_span=token_span(parent) if parent else token_span(ident),
-                icon_span=token_span(icon) if icon else token_span(ident),
-                title_span=token_span(label) if label else token_span(ident),
+            build(
+                Service,
+                {
+                    "id": str(ident),
+                    "parent": parent,
+                    "span": token_span(keyword, last),
+                    "id_span": id_span,
+                    "parent_span": parent_span or id_span,
+                    "kind": "service",
+                    "icon": icon_value(icon) if icon and not is_text else None,
+                    "icon_text": string_value(icon) if is_text else None,
+                    "title": label_value(label) if label else None,
+                    "icon_span": token_span(icon) if icon else id_span,
+                    "title_span": token_span(label) if label else id_span,
+                },
             )
         )
 
     def junction(self, children: list[Any]) -> None:
-        _, ident, _in, parent = children
+        keyword, ident, *in_part = children
+        id_span = token_span(ident)
+        parent, parent_span, last = _parent(in_part)
         self.statements.append(
-            Junction.model_construct(
-                kind="junction",
-                id=str(ident),
-                parent=str(parent) if parent else None,
-                span=_span_of(children),
-                id_span=token_span(ident),
-                parent_span=token_span(parent) if parent else token_span(ident),
+            build(
+                Junction,
+                {
+                    "id": str(ident),
+                    "parent": parent,
+                    "span": token_span(keyword, last or ident),
+                    "id_span": id_span,
+                    "parent_span": parent_span or id_span,
+                    "kind": "junction",
+                },
             )
         )
 
     def edge(self, children: list[Any]) -> None:
-        tokens: list[Token | None] = list(children)
-        label = next((t for t in tokens if t is not None and t.type == "LABEL"), None)
-        if label is not None:
-            tokens.remove(label)
-        lhs_id, lhs_group, lhs_side, arrow_left, arrow_right, rhs_side, rhs_id, rhs_group = tokens
-        assert lhs_id is not None and rhs_id is not None
-        assert lhs_side is not None and rhs_side is not None
+        # (LHS | ID [{group}] LPORT) (LINK | [ARROW] - LABEL - [ARROW]) (RHS | RPORT ID)
+        # [{group}]; absent optional tokens are None (maybe_placeholders).
+        first, rhs_group = children[0], children[-1]
+        if first.type == "LHS":
+            lhs, lhs_group, start = _fused_left(first), None, 1
+        else:
+            lhs, lhs_group, start = _split_left(first, children[2]), children[1], 3
+        if children[-2].type == "RHS":
+            rhs, stop = _fused_right(children[-2]), -2
+        else:
+            rhs, stop = _split_right(children[-3], children[-2]), -3
+        link = children[start:stop]
+        if len(link) == 1:
+            text = link[0].strip(" \t")
+            left, right, label = text[0] in "<>", text[-1] in "<>", None
+        else:
+            left, right, label = link[0] is not None, link[2] is not None, link[1]
+        last = rhs_group or children[-2]
         self.statements.append(
-            Edge.model_construct(
-                kind="edge",
-                lhs=EdgeEnd.model_construct(
-                    id=str(lhs_id),
-                    side=str(lhs_side),
-                    group=lhs_group is not None,
-                    arrow=arrow_left is not None,
-                    span=token_span(lhs_id),
-                    side_span=token_span(lhs_side),
-                ),
-                rhs=EdgeEnd.model_construct(
-                    id=str(rhs_id),
-                    side=str(rhs_side),
-                    group=rhs_group is not None,
-                    arrow=arrow_right is not None,
-                    span=token_span(rhs_id),
-                    side_span=token_span(rhs_side),
-                ),
-                title=label_value(label) if label else None,
-                span=_span_of(children),
+            build(
+                Edge,
+                {
+                    "kind": "edge",
+                    "lhs": _edge_end(lhs, lhs_group, left),
+                    "rhs": _edge_end(rhs, rhs_group, right),
+                    "title": label_value(label) if label else None,
+                    "span": token_span(first, last),
+                },
             )
         )
 
     def align(self, children: list[Any]) -> None:
-        _, axis, *members = children
+        keyword, axis, *members = children
         self.statements.append(
             Align.model_construct(
                 kind="align",
-                axis=str(axis),
+                axis="row" if axis.startswith("row") else "column",
                 members=tuple(str(m) for m in members),
                 member_spans=tuple(token_span(m) for m in members),
-                span=_span_of(children),
+                span=token_span(keyword, members[-1]),
             )
         )
 
@@ -202,7 +321,7 @@ class ModelBuilder(Transformer[Token, None]):
         (token,) = children
         self.statements.append(
             TitleStatement.model_construct(
-                kind="title", text=str(token)[len("title") :].strip(), span=token_span(token)
+                kind="title", text=title_value(str(token)), span=token_span(token)
             )
         )
 
@@ -210,7 +329,7 @@ class ModelBuilder(Transformer[Token, None]):
         (token,) = children
         self.statements.append(
             AccTitle.model_construct(
-                kind="acc_title", text=_after_colon(str(token)), span=token_span(token)
+                kind="acc_title", text=acc_title_value(str(token)), span=token_span(token)
             )
         )
 
@@ -222,3 +341,79 @@ class ModelBuilder(Transformer[Token, None]):
                 kind="acc_descr", text=text, block=block, span=token_span(token)
             )
         )
+
+
+# An edge end as the tokens give it: (id, id span, side, side span).
+_End = tuple[str, Span, str, Span]
+_ID_PREFIX = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?")
+
+
+def _point(line: int, column: int) -> Span:
+    return Span(line, column, line, column)
+
+
+def _fused_left(token: Token) -> _End:
+    """`a : R` as one LHS token."""
+    match = _ID_PREFIX.match(token)
+    assert match is not None
+    name = match.group(0)
+    line, column = token.line, token.column
+    id_span = Span(line, column, line, column + len(name) - 1)  # type: ignore[arg-type, operator]
+    return name, id_span, token[-1], _point(line, token.end_column - 1)  # type: ignore[arg-type, operator]
+
+
+def _split_left(ident: Token, port: Token) -> _End:
+    """`a` and `:R` (with `{group}` between them)."""
+    return str(ident), token_span(ident), port[-1], _point(port.line, port.end_column - 1)  # type: ignore[arg-type, operator]
+
+
+def _fused_right(token: Token) -> _End:
+    """`L : b` as one RHS token."""
+    name = token[token.index(":") + 1 :].lstrip(" \t")
+    line, end = token.line, token.end_column
+    id_span = Span(line, end - len(name), line, end - 1)  # type: ignore[arg-type, operator]
+    return name, id_span, token[0], _point(line, token.column)  # type: ignore[arg-type]
+
+
+def _split_right(port: Token, ident: Token) -> _End:
+    """`L:` and an id that did not fit the fused form."""
+    return str(ident), token_span(ident), port[0], _point(port.line, port.column)  # type: ignore[arg-type]
+
+
+def _parent(in_part: list[Token]) -> tuple[str | None, Span | None, Token | None]:
+    """`in g` as one PARENT token or as `in` and an id: (id, its span, the last token)."""
+    if not in_part:
+        return None, None, None
+    last = in_part[-1]
+    if last.type == "PARENT":
+        name = last.split()[-1]
+        end = last.end_column
+        span = Span(last.line, end - len(name), last.line, end - 1)  # type: ignore[arg-type, operator]
+        return name, span, last
+    return str(last), token_span(last), last
+
+
+def _edge_end(end: _End, group: Token | None, arrow: bool) -> EdgeEnd:
+    name, id_span, side, side_span = end
+    return build(
+        EdgeEnd,
+        {
+            "id": name,
+            "side": side,
+            "group": group is not None,
+            "arrow": arrow,
+            "span": id_span,
+            "side_span": side_span,
+        },
+    )
+
+
+def _sub_span(token: Token, offset: int, text: str) -> Span:
+    """The span of ``text``, found ``offset`` characters into a (multi-line) token."""
+    before = str(token)[:offset]
+    line = (token.line or 0) + before.count("\n")
+    column = len(before) - before.rfind("\n") if "\n" in before else (token.column or 0) + offset
+    last_line = line + text.count("\n")
+    last = text.rfind("\n")
+    end_column = len(text) - last - 1 if last >= 0 else column + len(text) - 1
+    return Span(line, column, last_line, end_column)

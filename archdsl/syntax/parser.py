@@ -1,37 +1,53 @@
 """Source text → :class:`~archdsl.model.Diagram` plus syntax diagnostics.
 
+The text is first prepared the way ``mermaid.parse`` prepares it, without moving
+any position: CRLF and lone CR become LF, ``="x"`` inside ``<tag ...>`` becomes
+``='x'``, the front matter is blanked (and must be YAML), blanks before the header
+that Mermaid trims become spaces. Directives and whole-line comments, which
+Mermaid deletes, are skipped tokens of the grammar.
+
 The parse runs once over the whole text. On a syntax error the statements
 already built are kept, the error is explained (:mod:`archdsl.syntax.errors`)
-and parsing resumes on the line after the error, so a file with four
-independent mistakes gets four diagnostics and the rules still see everything
-that parsed. Each resume parses only the rest of the file: the work stays linear.
+and parsing resumes after the mistake, so a file with four independent mistakes
+gets four diagnostics and the rules still see everything that parsed. Each resume
+parses only the rest of the file: the work stays linear.
 """
 
 from __future__ import annotations
 
+import gc
 import re
 import threading
+from collections.abc import Hashable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 import lark
 from lark.exceptions import UnexpectedInput
 
-from archdsl.diagnostics import MISSING_HEADER, Diagnostic, Severity, Span
+from archdsl.diagnostics import MISSING_HEADER, SYNTAX_ERROR, Diagnostic, Severity, Span
 from archdsl.model import ArchitectureConfig, Comment, Diagram, Statement
-from archdsl.syntax.builder import ModelBuilder, token_span
-from archdsl.syntax.errors import explain
-from archdsl.syntax.loader import build_parser
+from archdsl.syntax.builder import JS_WHITESPACE, ModelBuilder, token_span
+from archdsl.syntax.errors import explain, resume_after
 
 MAX_SYNTAX_ERRORS = 100
 HEADER_KEYWORD = "architecture-beta"
 
-# Mermaid's front matter: only at the very top of the text.
-_FRONT_MATTER = re.compile(r"\A(---[\t ]*\r?\n)(.*?)(\r?\n---[\t ]*)(?:\r?\n|\Z)", re.DOTALL)
-# Blank lines, spaces, comments and directives that may precede the header.
-_PREAMBLE = re.compile(r"(?:[\t ]*(?:%%\{.*?\}%%|%%[^\n\r]*)?[\t ]*\r?\n)*[\t ]*", re.DOTALL)
+# Mermaid's frontMatterRegex (mermaid.parse takes the block out before parsing; only
+# at the very top, indented lines allowed if the closing `---` has the same indent).
+_JS_BLANK = "[" + re.escape(JS_WHITESPACE.replace("\n", "").replace("\r", "")) + "]"
+_FRONT_MATTER = re.compile(
+    rf"\A({_JS_BLANK}*)-{{3}}[{re.escape(JS_WHITESPACE)}]*[\n\r](.*?)[\n\r]\1-{{3}}"
+    rf"[{re.escape(JS_WHITESPACE)}]*[\n\r]+",
+    re.DOTALL,
+)
 _FIRST_WORD = re.compile(r"[^\s%]+")
+# Terminals that may precede the header: the grammar's skipped tokens and newlines.
+# Mermaid's detection reads an odd `%%{...}%%` as a one-line comment, so ODD_DIRECTIVE
+# (which may span lines) is not among them.
+_PREAMBLE_TERMINALS = ("WHITESPACE", "DIRECTIVE", "COMMENT_LINE", "COMMENT", "_NL")
 
 
 @dataclass(frozen=True)
@@ -49,18 +65,31 @@ class _Parser:
         self.builder = ModelBuilder()
         self.lark: lark.Lark = _build_with_callbacks(self.builder)
         self.lock = threading.Lock()
+        pieces = [self.lark.get_terminal(name).pattern.to_regexp() for name in _PREAMBLE_TERMINALS]
+        # Not the grammar's YAML token: Mermaid's detection only skips a block that its
+        # front matter regex accepts (`--- architecture-beta` is no diagram).
+        pieces.append(
+            _FRONT_MATTER.pattern.replace(r"\A(", "(?P<indent>").replace(r"\1", "(?P=indent)")
+        )
+        # Mermaid trims any JavaScript blank before the header (U+FEFF, U+00A0, ...).
+        pieces.append(f"(?P<blank>{_JS_BLANK}+)")
+        self.directive = re.compile(self.lark.get_terminal("DIRECTIVE").pattern.to_regexp())
+        self.preamble_piece = re.compile("|".join(f"(?:{p})" for p in pieces), re.DOTALL)
 
 
 def _build_with_callbacks(builder: ModelBuilder) -> lark.Lark:
     from archdsl.syntax.loader import grammar_path
 
+    keep = builder.on_comment
     return lark.Lark(
         grammar_path().read_text(encoding="utf-8"),
         parser="lalr",
         lexer="contextual",
         maybe_placeholders=True,
         transformer=builder,
-        lexer_callbacks={"COMMENT": builder.on_comment, "DIRECTIVE": builder.on_comment},
+        lexer_callbacks={
+            name: keep for name in ("COMMENT", "COMMENT_LINE", "DIRECTIVE", "ODD_DIRECTIVE")
+        },
         cache=True,
     )
 
@@ -74,20 +103,167 @@ def strip_bom(text: str) -> str:
     return text[1:] if text.startswith("\ufeff") else text
 
 
-def split_front_matter(text: str) -> tuple[str | None, str]:
-    """``(front matter body, text with the block blanked)``; line numbers stay the same."""
+def normalise_line_breaks(text: str) -> str:
+    """CRLF and lone CR become LF, as mermaid.parse does before parsing.
+
+    Only the character at each line end changes, so every line and column stays
+    where the user sees it.
+    """
+    if "\r" not in text:
+        return text
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+@dataclass(frozen=True)
+class FrontMatter:
+    """The YAML between the ``---`` lines at the top, and where it starts."""
+
+    body: str
+    line: int
+    """The file line of the body's first line."""
+    indent: str
+    """The indentation Mermaid strips from every line (the opening ``---``'s)."""
+
+
+_TAG = re.compile(r"<([A-Za-z0-9_]+)([^>]*)>")
+_DOUBLE_QUOTED_ATTRIBUTE = re.compile(r'="([^"]*)"')
+
+
+def rewrite_tag_attributes(text: str) -> str:
+    """``<b a="x">`` becomes ``<b a='x'>``, as mermaid.parse does before parsing.
+
+    Mermaid's regex is blind to syntax: the "tag" may run from an arrowhead (`--<T`)
+    to the next `>` lines later and turn quotes of titles in between into `'`. archdsl
+    must see the same text to give the same verdict. Only quotes change, so every
+    position stays.
+    """
+    if "<" not in text or '="' not in text:
+        return text
+
+    def rewrite(match: re.Match[str]) -> str:
+        attributes = _DOUBLE_QUOTED_ATTRIBUTE.sub(r"='\1'", match.group(2))
+        return f"<{match.group(1)}{attributes}>"
+
+    return _TAG.sub(rewrite, text)
+
+
+def split_front_matter(text: str) -> tuple[FrontMatter | None, str]:
+    """``(front matter, text with the block blanked)``; line numbers stay the same."""
     match = _FRONT_MATTER.match(text)
     if not match:
         return None, text
-    block = match.group(0)
-    blank = "\n" * block.count("\n")
-    return match.group(2), blank + text[match.end() :]
+    indent, body = match.group(1), match.group(2)
+    if indent:
+        lines = body.split("\n")
+        body = "\n".join(line[len(indent) :] if line.startswith(indent) else line for line in lines)
+    line = text.count("\n", 0, match.start(2)) + 1
+    blank = "\n" * match.group(0).count("\n")
+    return FrontMatter(body, line, indent), blank + text[match.end() :]
 
 
-def _header_problem(text: str) -> Diagnostic | None:
-    """AD002 when the first word is not ``architecture-beta``."""
-    start = _PREAMBLE.match(text)
-    offset = start.end() if start else 0
+def _front_matter_problem(front_matter: FrontMatter) -> Diagnostic | None:
+    """AD001 when the front matter is not YAML: Mermaid then refuses the diagram."""
+    import yaml
+
+    try:
+        yaml.load(front_matter.body, Loader=_mermaid_yaml_loader())
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = front_matter.line + (mark.line if mark else 0)
+        column = len(front_matter.indent) + (mark.column if mark else 0) + 1
+        problem = error.problem or error.context or "invalid YAML"
+        return Diagnostic(
+            SYNTAX_ERROR,
+            Severity.ERROR,
+            f"the front matter is not valid YAML: {problem}",
+            Span.point(line, column),
+            help="Mermaid refuses the whole diagram when its front matter does not parse",
+        )
+    except yaml.YAMLError:
+        return Diagnostic(
+            SYNTAX_ERROR,
+            Severity.ERROR,
+            "the front matter is not valid YAML",
+            Span.point(front_matter.line, 1),
+        )
+    except Exception:  # a value PyYAML cannot build but js-yaml would read as text
+        return None
+    return None
+
+
+@cache
+def _mermaid_yaml_loader() -> type:
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        """A SafeLoader that reads YAML the way Mermaid's js-yaml (JSON schema) does.
+
+        Duplicate keys are errors; timestamps stay strings (PyYAML would build a
+        date, and fail on `2001-02-30`).
+        """
+
+        def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:
+            # js-yaml with the JSON schema: no `<<` merging, complex keys become text,
+            # a repeated key is an error.
+            if not isinstance(node, yaml.MappingNode):
+                return super().construct_mapping(node, deep)
+            mapping: dict[Any, Any] = {}
+            for key_node, value_node in node.value:
+                key = self.construct_object(key_node, deep=deep)
+                if not isinstance(key, Hashable):
+                    key = str(key)
+                if key in mapping:
+                    raise yaml.constructor.ConstructorError(
+                        None, None, "duplicated mapping key", key_node.start_mark
+                    )
+                mapping[key] = self.construct_object(value_node, deep=deep)
+            return mapping
+
+    for tag in ("timestamp", "merge", "value"):
+        Loader.add_constructor(
+            f"tag:yaml.org,2002:{tag}",
+            lambda loader, node: loader.construct_scalar(cast(Any, node)),
+        )
+    return Loader
+
+
+def _preamble_end(text: str, parser: _Parser) -> int:
+    """Where the first real token starts (after blanks, comments, front matter)."""
+    offset = 0
+    while (match := parser.preamble_piece.match(text, offset)) and match.end() > offset:
+        offset = match.end()
+    return offset
+
+
+_ODD_BLANK = re.compile("[^\t\n ]")
+
+
+def blank_preamble(text: str, parser: _Parser) -> str:
+    """Blanks before the header that Mermaid trims but its lexer would reject become spaces.
+
+    Same length, so every position stays; comments keep their text.
+    """
+    if text.startswith(HEADER_KEYWORD):
+        return text
+    out: list[str] = []
+    offset = 0
+    while (match := parser.preamble_piece.match(text, offset)) and match.end() > offset:
+        piece = match.group(0)
+        out.append(_ODD_BLANK.sub(" ", piece) if match.lastgroup == "blank" else piece)
+        offset = match.end()
+    return "".join(out) + text[offset:]
+
+
+def _header_problem(text: str, parser: _Parser) -> Diagnostic | None:
+    """AD002 when the first word is not ``architecture-beta``.
+
+    Mermaid deletes directives before it looks for the header, so a front matter
+    block whose closing line ends in a directive still counts; blanking them
+    (newlines kept) keeps every position.
+    """
+    if "%%{" in text:
+        text = parser.directive.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
+    offset = _preamble_end(text, parser)
     word_match = _FIRST_WORD.match(text, offset)
     line = text.count("\n", 0, offset) + 1
     column = offset - (text.rfind("\n", 0, offset) + 1) + 1
@@ -100,8 +276,8 @@ def _header_problem(text: str) -> Diagnostic | None:
             help="start the file with a line `architecture-beta`",
         )
     word = word_match.group(0)
-    if word == HEADER_KEYWORD or word.startswith(HEADER_KEYWORD) and not re.match(
-        r"[\w-]", word[len(HEADER_KEYWORD) :]
+    if word == HEADER_KEYWORD or (
+        word.startswith(HEADER_KEYWORD) and not re.match(r"[\w-]", word[len(HEADER_KEYWORD) :])
     ):
         return None
     span = Span(line, column, line, column + len(word) - 1)
@@ -114,7 +290,8 @@ def _header_problem(text: str) -> Diagnostic | None:
         Severity.ERROR,
         message,
         span,
-        help="write `architecture-beta` on the first line (other Mermaid diagram kinds are not checked)",
+        help="write `architecture-beta` on the first line "
+        "(other Mermaid diagram kinds are not checked)",
     )
 
 
@@ -129,37 +306,49 @@ def _resume_text(text: str, after_line: int) -> str:
     return HEADER_KEYWORD + "\n" * after_line + text[offset:]
 
 
-def _error_last_line(error: UnexpectedInput) -> int:
-    """The last line the offending token covers (a newline token ends on its own line)."""
-    token = getattr(error, "token", None)
-    line = error.line if error.line and error.line > 0 else 1
-    end_line = getattr(token, "end_line", None) if token is not None else None
-    if end_line and str(token).endswith("\n"):
-        end_line -= 1
-    return max(line, end_line or 0)
-
-
 def parse_text(text: str) -> ParseResult:
     """Parse one diagram's text (no Markdown; see :mod:`archdsl.sources`)."""
-    text = strip_bom(text)
+    text = rewrite_tag_attributes(normalise_line_breaks(strip_bom(text)))
     front_matter, body = split_front_matter(text)
-    header_problem = _header_problem(body)
-    if header_problem is not None:
-        return ParseResult(None, (header_problem,))
-
+    yaml_problem = _front_matter_problem(front_matter) if front_matter else None
+    found = [yaml_problem] if yaml_problem else []
     parser = _shared_parser()
-    with parser.lock:
+    header_problem = _header_problem(body, parser)
+    if header_problem is not None:
+        return ParseResult(None, (*found, header_problem))
+
+    body = blank_preamble(body, parser)
+    with parser.lock, _collector_paused():
         statements, comments, header_span, diagnostics = _parse_with_recovery(parser, body)
-    config, theme = _read_config(front_matter, comments)
+    diagnostics[:0] = found
+    config, theme = _read_config(front_matter.body if front_matter else None, comments)
     diagram = Diagram.model_construct(
         statements=tuple(statements),
         comments=tuple(_mark_trailing(comments, statements, header_span)),
-        front_matter=front_matter,
+        front_matter=front_matter.body if front_matter else None,
         config=config,
         theme=theme,
         header_span=header_span,
     )
     return ParseResult(diagram, tuple(diagnostics))
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a diagram is built.
+
+    A big diagram allocates a few hundred thousand small objects (tokens, spans,
+    models) and none of them form cycles, yet each burst of allocations makes the
+    collector rescan everything built so far: a third of the parse time on a
+    25,000-line diagram. Reference counting still frees everything as usual.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _parse_with_recovery(
@@ -188,7 +377,7 @@ def _parse_with_recovery(
         if error is None:
             break
         diagnostics.append(explain(error, body))
-        last_line = _error_last_line(error)
+        last_line = resume_after(error, body)
         if len(diagnostics) >= MAX_SYNTAX_ERRORS:
             break
         text = _resume_text(body, last_line)
@@ -243,9 +432,10 @@ def _read_config(
 
 
 def _load_yaml(text: str) -> Any:
+    """The YAML value, or None when it does not load (config is best effort)."""
     import yaml
 
     try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError:
+        return yaml.load(text, Loader=_mermaid_yaml_loader())
+    except Exception:  # YAMLError, or a value PyYAML cannot build: never a traceback
         return None
