@@ -88,6 +88,15 @@ class Diagnostic:
         return (self.path or "", self.span.line, self.span.column, self.code)
 
 
+def source_lines(text: str) -> list[str]:
+    """The lines of a diagram as Mermaid counts them: CRLF, LF and a lone CR end a line.
+
+    ``str.splitlines`` also breaks at U+2028, U+0085, form feeds and more, which would
+    shift every line number after one of them.
+    """
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
 def count_by_severity(diagnostics: Iterable[Diagnostic]) -> dict[str, int]:
     """``{"error": n, "warning": n, "info": n}`` over ``diagnostics``."""
     counts = {severity.value: 0 for severity in Severity}

@@ -11,7 +11,7 @@ import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from archdsl.diagnostics import Diagnostic, count_by_severity
+from archdsl.diagnostics import Diagnostic, count_by_severity, source_lines
 
 JSON_VERSION = 1
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -74,7 +74,7 @@ def _source_excerpt(diagnostic: Diagnostic, texts: dict[str, str]) -> list[tuple
     text = texts.get(diagnostic.path or "")
     if text is None or diagnostic.line < 1:
         return []
-    lines = text.splitlines()
+    lines = source_lines(text)
     if diagnostic.line > len(lines):
         return []
     source = lines[diagnostic.line - 1].replace("\t", " ")

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from archdsl.diagnostics import Diagnostic, Severity, Span
+from archdsl.diagnostics import Diagnostic, Severity, Span, source_lines
 
 DIAGRAM_SUFFIXES = (".mmd", ".mermaid")
 MARKDOWN_SUFFIXES = (".md", ".markdown")
@@ -129,7 +129,7 @@ def is_architecture(text: str) -> bool:
     Line by line rather than one regex: nested optional whitespace in a pattern
     backtracks badly on long runs of blank lines.
     """
-    lines = iter(text.splitlines())
+    lines = iter(source_lines(text))
     in_front_matter = False
     for number, line in enumerate(lines):
         stripped = line.strip()

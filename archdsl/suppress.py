@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from archdsl.diagnostics import Diagnostic
+from archdsl.diagnostics import Diagnostic, source_lines
 
 _DIRECTIVE = re.compile(r"%%\s*archdsl-ignore(?P<file>-file)?\b(?P<codes>[^%\r\n]*)")
 _BLANK_OR_COMMENT = re.compile(r"\s*(?:%%.*)?\Z")
@@ -33,7 +33,7 @@ class Suppressions:
     def from_source(cls, source: str) -> Suppressions:
         if "archdsl-ignore" not in source:
             return cls()
-        lines = source.splitlines()
+        lines = source_lines(source)
         by_line: dict[int, tuple[str, ...]] = {}
         whole_file: tuple[str, ...] = ()
         for index, line in enumerate(lines):
