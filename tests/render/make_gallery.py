@@ -23,18 +23,18 @@ def sources() -> list[tuple[str, Path]]:
     return [(name, path) for name, path in found if path.is_file()]
 
 
-def main() -> None:
-    GALLERY.mkdir(parents=True, exist_ok=True)
+def build() -> dict[str, str]:
+    """Every gallery file's name and content (SVGs and the README table)."""
+    files: dict[str, str] = {}
     rows = []
     for name, path in sources():
         d = diagram(path.read_text(encoding="utf-8"))
-        (GALLERY / f"{name}.svg").write_text(render_svg(d), encoding="utf-8")
+        files[f"{name}.svg"] = render_svg(d)
         shown = path.relative_to(REPO_ROOT if path.is_relative_to(REPO_ROOT) else CORPUS.parents[1])
         rows.append(f"| `{shown}` | ![{name}]({name}.svg) |")
         if name == "aws-order-pipeline":
-            dark = GALLERY / f"{name}-dark.svg"
-            dark.write_text(render_svg(d, theme="dark"), encoding="utf-8")
-            rows.append(f"| same, `--theme dark` | ![{name} dark]({dark.name}) |")
+            files[f"{name}-dark.svg"] = render_svg(d, theme="dark")
+            rows.append(f"| same, `--theme dark` | ![{name} dark]({name}-dark.svg) |")
     readme = [
         "# Gallery",
         "",
@@ -46,7 +46,14 @@ def main() -> None:
         *rows,
         "",
     ]
-    (GALLERY / "README.md").write_text("\n".join(readme), encoding="utf-8")
+    files["README.md"] = "\n".join(readme)
+    return files
+
+
+def main() -> None:
+    GALLERY.mkdir(parents=True, exist_ok=True)
+    for name, content in build().items():
+        (GALLERY / name).write_text(content, encoding="utf-8")
 
 
 if __name__ == "__main__":
