@@ -49,7 +49,18 @@ def test_installed_wheel_parses_outside_the_checkout(wheel: Path, tmp_path: Path
     venv.EnvBuilder(system_site_packages=True, with_pip=True).create(env_dir)
     python = env_dir / "bin" / "python"
     subprocess.run(
-        [str(python), "-m", "pip", "install", "--no-deps", "--quiet", str(wheel)],
+        # --ignore-installed: an archdsl in the system site-packages (CI installs one)
+        # must not satisfy the requirement in place of the wheel under test.
+        [
+            str(python),
+            "-m",
+            "pip",
+            "install",
+            "--no-deps",
+            "--ignore-installed",
+            "--quiet",
+            str(wheel),
+        ],
         check=True,
         capture_output=True,
     )
