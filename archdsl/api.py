@@ -125,9 +125,16 @@ def check(
         for d in findings
         if selection.wants(d.code) and not suppressions.hides(d)
     ]
-    kept = [replace(d, severity=selection.severity_of(d.code, d.severity)) for d in kept]
+    kept = [_with_severity(d, selection.severity_of(d.code, d.severity)) for d in kept]
     kept.sort(key=Diagnostic.sort_key)
     return replace(document, diagnostics=tuple(kept))
+
+
+def _with_severity(diagnostic: Diagnostic, severity: Severity) -> Diagnostic:
+    """``diagnostic`` at ``severity``; copied only when that changes it (most keep theirs)."""
+    if severity == diagnostic.severity:
+        return diagnostic
+    return replace(diagnostic, severity=severity)
 
 
 def validate(

@@ -81,8 +81,12 @@ class Diagnostic:
 
     def at(self, path: str | None) -> Diagnostic:
         """This diagnostic with its (and its related positions') file set."""
-        related = tuple(replace(r, path=r.path or path) for r in self.related)
-        return replace(self, path=path, related=related)
+        # Built directly rather than with ``dataclasses.replace`` (which re-inspects the
+        # fields on every call): a big diagram has tens of thousands of findings.
+        related = tuple(r if r.path else replace(r, path=path) for r in self.related)
+        return Diagnostic(
+            self.code, self.severity, self.message, self.span, self.help, related, path
+        )
 
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.path or "", self.span.line, self.span.column, self.code)

@@ -8,8 +8,10 @@ wins), so a rule asking "is ``x`` a group?" gets Mermaid's answer.
 
 Everything is built on first use and kept, and every walk is iterative: a
 diagram with 50,000 services or 3,000 nested groups costs linear time and no
-recursion. This module is imported lazily (``CheckContext.graph``), so commands
-that never check a diagram do not pay for networkx.
+recursion. This module is imported lazily (``CheckContext.graph``). networkx
+itself is imported only by the views that return networkx graphs (``containment``,
+``nodes``, ``components``): the rules use the plain walks below, so ``validate``
+does not pay networkx's start-up (a tenth of a second or more).
 """
 
 from __future__ import annotations
@@ -18,11 +20,12 @@ import difflib
 from collections import defaultdict, deque
 from collections.abc import Hashable, Iterable
 from functools import cached_property
-from typing import Generic, Literal, NamedTuple, TypeVar
-
-import networkx as nx
+from typing import TYPE_CHECKING, Generic, Literal, NamedTuple, TypeVar
 
 from archdsl.model import Diagram, Edge, Group, Junction, NodeElement, Service
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 Kind = Literal["group", "service", "junction"]
 H = TypeVar("H", bound=Hashable)
@@ -106,20 +109,28 @@ class DiagramGraph:
 
         A tree (a forest) for a valid diagram; a nesting cycle shows up as a cycle.
         """
+        import networkx as nx
+
         tree = nx.DiGraph()
         tree.add_nodes_from(self.elements)
         tree.add_edges_from(
-            (parent, element_id)
-            for element_id in self.elements
-            if (parent := self.parent_group(element_id)) is not None
+            (parent, member) for parent, members in self._children.items() for member in members
         )
         return tree
 
+    @cached_property
+    def _children(self) -> dict[str, list[str]]:
+        """Each group's direct members in registration order (the containment edges)."""
+        found: dict[str, list[str]] = defaultdict(list)
+        for element_id in self.elements:
+            parent = self.parent_group(element_id)
+            if parent is not None:
+                found[parent].append(element_id)
+        return dict(found)
+
     def children(self, group_id: str) -> list[str]:
         """Direct members of a group, in declaration order of registration."""
-        if group_id not in self.containment:
-            return []
-        return list(self.containment.successors(group_id))
+        return list(self._children.get(group_id, ()))
 
     def ancestors(self, element_id: str) -> list[str]:
         """Enclosing groups, innermost first; stops before repeating (nesting cycles)."""
@@ -134,29 +145,45 @@ class DiagramGraph:
 
     def member_nodes(self, group_id: str) -> list[str]:
         """Services and junctions inside a group at any depth, breadth first."""
-        if group_id not in self.containment:
+        if group_id not in self.elements:
             return []
-        return [
-            member
-            for member in nx.bfs_tree(self.containment, group_id)
-            if member != group_id and self.is_node(member)
-        ]
+        # Breadth first over the registration-ordered children, as networkx's bfs_tree
+        # walked the containment graph; ``seen`` stops at a nesting cycle.
+        found: list[str] = []
+        seen = {group_id}
+        queue = deque([group_id])
+        while queue:
+            for member in self._children.get(queue.popleft(), ()):
+                if member not in seen:
+                    seen.add(member)
+                    queue.append(member)
+                    if self.is_node(member):
+                        found.append(member)
+        return found
 
     @cached_property
     def group_cycles(self) -> list[list[str]]:
         """Nesting cycles among groups, each in ``in`` order (``a`` in ``b`` in … ``a``).
 
-        Every group has one parent, so each strongly connected component with more
-        than one group is exactly one cycle; it is listed from its first-declared group.
+        Every group has one parent, so following parents from each group either ends
+        or runs into a cycle; each cycle of more than one group is listed from its
+        first-declared group. Linear: every group is walked once.
         """
         order = {g.id: index for index, g in enumerate(self.registered_groups)}
-        groups = nx.DiGraph()
-        groups.add_nodes_from(order)
-        groups.add_edges_from(
-            (parent, group) for group in order if (parent := self.parent_group(group)) is not None
-        )
+        walked: dict[str, int] = {}  # group -> the walk that first reached it
+        components: list[list[str]] = []
+        for walk, first in enumerate(order):
+            current: str | None = first
+            path: list[str] = []
+            while current is not None and current not in walked:
+                walked[current] = walk
+                path.append(current)
+                current = self.parent_group(current)
+            if current is not None and walked[current] == walk:
+                # This walk closed a loop: the cycle is the path from ``current`` on.
+                components.append(path[path.index(current) :])
         cycles: list[list[str]] = []
-        for component in nx.strongly_connected_components(groups):
+        for component in components:
             if len(component) < 2:
                 continue
             start = min(component, key=order.__getitem__)
@@ -216,6 +243,8 @@ class DiagramGraph:
         Graph edges are keyed by the edge's index in ``diagram.edges``, so parallel
         edges and self edges are all kept.
         """
+        import networkx as nx
+
         graph = nx.MultiDiGraph()
         graph.add_nodes_from(node.id for node in self.registered_nodes)
         graph.add_edges_from(
@@ -227,6 +256,8 @@ class DiagramGraph:
 
     def components(self) -> list[set[str]]:
         """Connected parts of the node graph (edge direction ignored), largest first."""
+        import networkx as nx
+
         parts = [set(part) for part in nx.weakly_connected_components(self.nodes)]
         parts.sort(key=len, reverse=True)
         return parts
@@ -266,15 +297,12 @@ def order_cycles(
     core = _cyclic_core(labels)
     if not core:
         return []
-    between = nx.DiGraph()
-    between.add_edges_from(core)
     found: list[tuple[set[H], list[int]]] = []
     part_of: dict[H, int] = {}
-    for component in nx.strongly_connected_components(between):
-        if len(component) == 1:
-            (only,) = component
-            if not between.has_edge(only, only):
-                continue
+    looped = {a for a, b in core if a == b}
+    for component in _strong_components(core):
+        if len(component) == 1 and not component & looped:
+            continue
         part_of.update(dict.fromkeys(component, len(found)))
         found.append((set(component), []))
     for a, b in core:
@@ -285,6 +313,52 @@ def order_cycles(
         inside.sort()
     _add_members(found, classes)
     found.sort(key=lambda part: part[1][-1])
+    return found
+
+
+def _strong_components(pairs: list[tuple[H, H]]) -> list[set[H]]:
+    """Strongly connected components of the directed pairs (Tarjan's, iteratively)."""
+    successors: dict[H, list[H]] = defaultdict(list)
+    for a, b in pairs:
+        successors[a].append(b)
+        successors.setdefault(b, [])
+    index: dict[H, int] = {}
+    low: dict[H, int] = {}
+    on_stack: set[H] = set()
+    stack: list[H] = []
+    found: list[set[H]] = []
+    for root in successors:
+        if root in index:
+            continue
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        work = [(root, iter(successors[root]))]
+        while work:
+            item, following = work[-1]
+            for nxt in following:
+                if nxt not in index:
+                    index[nxt] = low[nxt] = len(index)
+                    stack.append(nxt)
+                    on_stack.add(nxt)
+                    work.append((nxt, iter(successors[nxt])))
+                    break
+                if nxt in on_stack:
+                    low[item] = min(low[item], index[nxt])
+            else:
+                work.pop()
+                if work:
+                    parent = work[-1][0]
+                    low[parent] = min(low[parent], low[item])
+                if low[item] == index[item]:
+                    component: set[H] = set()
+                    while True:
+                        member = stack.pop()
+                        on_stack.discard(member)
+                        component.add(member)
+                        if member == item:
+                            break
+                    found.append(component)
     return found
 
 

@@ -3,6 +3,11 @@
     python3 benchmarks/run.py                 # 10 / 100 / 1,000 / 10,000 services
     python3 benchmarks/run.py --sizes 100 1000 --runs 5
     python3 benchmarks/run.py --oracle /tmp/mermaid-oracle   # add Mermaid's own times
+    python3 benchmarks/run.py --render-limit 0               # render every size
+
+When merman (PyPI ``merman``, a Rust re-implementation of Mermaid with Python
+bindings) is installed, its in-process ``validate`` is measured as a peer on the
+same files; otherwise its column says "n/a".
 
 Each measurement runs in a fresh Python process (so peak memory is the stage's
 own), several times; the table shows the median wall time and the peak RSS.
@@ -15,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -34,6 +40,13 @@ import json, resource, sys, time
 stage, path = sys.argv[1], sys.argv[2]
 text = open(path, encoding="utf-8").read()
 import archdsl.api as api
+if stage == "merman":
+    try:
+        import merman
+    except ImportError as error:
+        print(json.dumps({"unavailable": str(error)}))
+        raise SystemExit(0)
+    engine = merman.Merman()
 def run():
     if stage == "parse":
         api.parse(text, path)
@@ -48,8 +61,10 @@ def run():
         from archdsl.emit.png import render_png
         render_png(api.parse(text, path).diagram)
     elif stage == "cloudformation":
-        from archdsl.emit.cloudformation import to_cloudformation
+        from archdsl.export.cloudformation import to_cloudformation
         to_cloudformation(api.parse(text, path).diagram)
+    elif stage == "merman":
+        engine.validate(text, None)
     else:
         raise SystemExit(f"unknown stage {stage}")
 start = time.perf_counter()
@@ -58,16 +73,29 @@ try:
 except ImportError as error:
     print(json.dumps({"unavailable": str(error)}))
     raise SystemExit(0)
+except Exception as error:
+    # A back-end's size limit (e.g. PngTooLarge) is a documented refusal, not a failure.
+    if not type(error).__name__.endswith("TooLarge"):
+        raise
+    print(json.dumps({"refused": str(error)}))
+    raise SystemExit(0)
 seconds = time.perf_counter() - start
 peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 print(json.dumps({"seconds": seconds, "peak_mb": peak_kb / 1024}))
 """
 
 STAGES = ("parse", "validate", "fmt", "svg", "png", "cloudformation")
+PEERS = ("merman",)
+LIMITED = frozenset({"svg", "png", "cloudformation"})
+"""Stages skipped above ``--render-limit`` services: seconds to minutes each at 10,000."""
+SKIPPED = {"skipped": 1.0}
 
 
 def measure_stage(stage: str, path: Path, runs: int) -> dict[str, float] | None:
-    """Median seconds and max peak MB of ``stage`` over ``runs`` fresh processes."""
+    """Median seconds and max peak MB of ``stage`` over ``runs`` fresh processes.
+
+    ``None`` when the stage is unavailable (a back-end or peer not installed).
+    """
     seconds: list[float] = []
     peaks: list[float] = []
     for _ in range(runs):
@@ -82,26 +110,44 @@ def measure_stage(stage: str, path: Path, runs: int) -> dict[str, float] | None:
         data = json.loads(result.stdout.strip().splitlines()[-1])
         if "unavailable" in data:
             return None
+        if "refused" in data:
+            return {"refused": 1.0}
         seconds.append(data["seconds"])
         peaks.append(data["peak_mb"])
     return {"seconds": statistics.median(seconds), "peak_mb": max(peaks)}
 
 
 def time_command(command: list[str], runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run(command, capture_output=True, cwd=REPO)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+    return statistics.median(_run_command(command)[0] for _ in range(runs))
+
+
+def cpu_command(command: list[str], runs: int) -> float:
+    """Median CPU seconds (user + system) of ``command``: steadier than wall time on a busy box."""
+    return statistics.median(_run_command(command)[1] for _ in range(runs))
+
+
+def _run_command(command: list[str]) -> tuple[float, float]:
+    """Wall and CPU seconds of one run of ``command``."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    subprocess.run(command, capture_output=True, cwd=REPO)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu
 
 
 def cold_start(runs: int) -> dict[str, float]:
     example = str(REPO / "examples" / "aws-order-pipeline.mmd")
-    archdsl = time_command([sys.executable, "-m", "archdsl", "validate", example], runs)
-    help_ = time_command([sys.executable, "-m", "archdsl", "--help"], runs)
-    pydantic = time_command([sys.executable, "-c", "import pydantic"], runs)
-    return {"validate": archdsl, "help": help_, "import_pydantic": pydantic}
+    validate = [sys.executable, "-m", "archdsl", "validate", example]
+    pydantic = [sys.executable, "-c", "import pydantic"]
+    return {
+        "validate": time_command(validate, runs),
+        "help": time_command([sys.executable, "-m", "archdsl", "--help"], runs),
+        "import_pydantic": time_command(pydantic, runs),
+        "validate_cpu": cpu_command(validate, runs),
+        "import_pydantic_cpu": cpu_command(pydantic, runs),
+    }
 
 
 def oracle_times(oracle: Path, path: Path, runs: int) -> dict[str, float]:
@@ -120,7 +166,29 @@ def _fmt(value: dict[str, float] | None) -> str:
         return "n/a"
     if "error" in value:
         return "failed"
+    if "skipped" in value:
+        return "skipped (limit)"
+    if "refused" in value:
+        return "refused (size limit)"
     return f"{value['seconds'] * 1000:,.0f} ms / {value['peak_mb']:,.0f} MB"
+
+
+def _ratios(size: int, seconds: dict[str, float]) -> str:
+    """archdsl's validate against each peer measured on the same file, as a sentence."""
+    validate = seconds.get("validate")
+    if validate is None:
+        return ""
+    peers = {
+        "merman": "merman's validate",
+        "mermaid_parse": "Mermaid's parser (whole command)",
+        "mermaid_validate": "Mermaid's full parse (whole command)",
+    }
+    found = [
+        f"{validate / seconds[key]:.2f}× {name}" for key, name in peers.items() if seconds.get(key)
+    ]
+    if not found:
+        return ""
+    return f"{size:,} services: archdsl validate takes " + ", ".join(found) + "."
 
 
 def main() -> None:
@@ -129,7 +197,13 @@ def main() -> None:
     )
     parser.add_argument("--sizes", type=int, nargs="+", default=[10, 100, 1000, 10000])
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--stages", nargs="+", default=list(STAGES), choices=STAGES)
+    parser.add_argument("--stages", nargs="+", default=[*STAGES, *PEERS], choices=[*STAGES, *PEERS])
+    parser.add_argument(
+        "--render-limit",
+        type=int,
+        default=1000,
+        help="skip svg / png / cloudformation above this many services (0: no limit)",
+    )
     parser.add_argument(
         "--oracle", type=Path, help="a set-up Mermaid oracle folder (node_modules present)"
     )
@@ -144,7 +218,10 @@ def main() -> None:
         print("no --oracle given: Mermaid's times are skipped")
 
     rows: list[str] = []
-    header = ["services", *args.stages] + (["mermaid parse", "mermaid validate"] if oracle else [])
+    ratios: list[str] = []
+    names = {"merman": "merman validate (peer)"}
+    header = ["services", *(names.get(stage, stage) for stage in args.stages)]
+    header += ["mermaid parse", "mermaid validate"] if oracle else []
     rows.append("| " + " | ".join(header) + " |")
     rows.append("|" + "---|" * len(header))
     with tempfile.TemporaryDirectory() as scratch:
@@ -152,23 +229,38 @@ def main() -> None:
             path = Path(scratch) / f"gen-{size}.mmd"
             path.write_text(generate(size), encoding="utf-8")
             cells = [f"{size:,}"]
+            seconds: dict[str, float] = {}
             for stage in args.stages:
-                cells.append(_fmt(measure_stage(stage, path, args.runs)))
+                if stage in LIMITED and 0 < args.render_limit < size:
+                    cells.append(_fmt(SKIPPED))
+                    continue
+                measured = measure_stage(stage, path, args.runs)
+                if measured is not None and "seconds" in measured:
+                    seconds[stage] = measured["seconds"]
+                cells.append(_fmt(measured))
             if oracle:
                 times = oracle_times(oracle, path, args.runs)
+                seconds.update(times)
                 cells += [
                     f"{times.get(k, 0) * 1000:,.0f} ms"
                     for k in ("mermaid_parse", "mermaid_validate")
                 ]
             rows.append("| " + " | ".join(cells) + " |")
             print(rows[-1], flush=True)
+            ratio = _ratios(size, seconds)
+            if ratio:
+                ratios.append(ratio)
+                print(ratio, flush=True)
     start = cold_start(args.runs * 2)
     cold = (
         f"Cold start, whole command (median of {args.runs * 2}): "
         f"`archdsl validate examples/aws-order-pipeline.mmd` {start['validate'] * 1000:,.0f} ms; "
         f"`archdsl --help` {start['help'] * 1000:,.0f} ms; "
         f"`python -c 'import pydantic'` {start['import_pydantic'] * 1000:,.0f} ms "
-        f"(ratio {start['validate'] / start['import_pydantic']:.2f}×)."
+        f"(ratio {start['validate'] / start['import_pydantic']:.2f}×). "
+        f"CPU time (user + system): validate {start['validate_cpu'] * 1000:,.0f} ms, "
+        f"import pydantic {start['import_pydantic_cpu'] * 1000:,.0f} ms "
+        f"(ratio {start['validate_cpu'] / start['import_pydantic_cpu']:.2f}×)."
     )
     print(cold)
     machine = f"{os.cpu_count()} cores, Python {sys.version.split()[0]}"
@@ -177,11 +269,19 @@ def main() -> None:
             "# Benchmarks",
             "",
             f"Generated by `python3 benchmarks/run.py` on {time.strftime('%Y-%m-%d')} ({machine}).",
-            "Cells: median wall time of the stage inside one process (imports excluded) / peak RSS",
+            "Cells: median wall time of the stage inside one process (after `import archdsl.api`;",
+            "the lazy imports and parser set-up of a first call are included) / peak RSS",
             "of that process. Diagrams from `benchmarks/generate.py` (~1.5 edges per service,",
-            "groups, junctions, titles).",
+            'groups, junctions, titles). "merman validate (peer)": the PyPI `merman` package',
+            "(Rust re-implementation of Mermaid, Python bindings), `Merman().validate(text, None)`",
+            'in-process, imports excluded, like archdsl\'s stages. "mermaid parse / validate":',
+            "the whole Node command of the oracle (Node start-up included). svg, png and",
+            f"cloudformation are skipped above {args.render_limit:,} services (`--render-limit`);",
+            '"refused (size limit)": the back-end declined with its own limit (PNG pixels).',
             "",
             *rows,
+            "",
+            *(f"- {ratio}" for ratio in ratios),
             "",
             cold,
             "",

@@ -147,3 +147,34 @@ def test_scale_3k_group_cycle() -> None:
     graph = DiagramGraph(Diagram.model_construct(statements=tuple(groups)))
     (cycle,) = graph.group_cycles
     assert len(cycle) == 3000 and cycle[0] == "g0" and cycle[1] == "g2999"
+
+
+def test_group_cycles_and_members_match_networkx() -> None:
+    """The plain walks that replaced networkx give networkx's answers."""
+    import networkx as nx
+
+    text = TEXT + "    group a in b\n    group b in c\n    group c in a\n    service s in a\n"
+    graph = DiagramGraph(parse(text).diagram)  # type: ignore[arg-type]
+    assert graph.group_cycles == [["a", "b", "c"]]  # a in b in c (in a)
+    for group in ("cloud", "app", "a", "b", "c"):
+        expected = [
+            member
+            for member in nx.bfs_tree(graph.containment, group)
+            if member != group and graph.is_node(member)
+        ]
+        assert graph.member_nodes(group) == expected
+
+
+def test_validate_does_not_import_networkx() -> None:
+    """networkx costs a tenth of a second at start-up; the rules use plain walks."""
+    import subprocess
+
+    code = (
+        "import sys, archdsl.api as api\n"
+        "api.validate(open('examples/aws-order-pipeline.mmd').read())\n"
+        "print('networkx' in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "False"

@@ -23,7 +23,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -74,6 +74,9 @@ class IconName:
         return f"{provider}{self.prefix}:{self.name}"
 
 
+# Rules ask about every node's icon several times and a diagram uses few distinct
+# names (42,000 calls, ten names, on a 10,000-service diagram); the result is immutable.
+@lru_cache(maxsize=4096)
 def parse_icon_name(value: str) -> IconName | None:
     """Split an icon reference as Mermaid does (Iconify ``stringToIcon``, simple names allowed).
 
