@@ -9,11 +9,20 @@ syntax errors.
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from archdsl.api import Document, FormatError, format
-from archdsl.sources import MARKDOWN_SUFFIXES, STDIN, collect, is_architecture, markdown_fences
+from archdsl.sources import (
+    MARKDOWN_SUFFIXES,
+    STDIN,
+    Fence,
+    Source,
+    collect,
+    is_architecture,
+    markdown_blocks,
+)
 
 
 @dataclass
@@ -56,31 +65,44 @@ class Unformattable(ValueError):
 
 def format_markdown(text: str, version: tuple[int, ...] | None = None) -> str:
     """``text`` with every architecture fence formatted and everything else untouched."""
-    lines = text.split("\n")
+    lines, endings = _lines_and_endings(text)
     replacements: list[tuple[int, int, list[str]]] = []
-    for line_offset, indent, body in markdown_fences(text):
-        if not is_architecture(body):
+    for fence in markdown_blocks(text):
+        if not is_architecture(fence.body):
             continue
         try:
-            formatted = _format(body, version)
+            formatted = _format(fence.body, version)
         except FormatError as error:
-            raise FormatError(_shift(error, line_offset)) from None
-        body_lines = formatted.rstrip("\n").split("\n")
-        prefix = " " * indent
-        ending = "\r" if lines[line_offset - 1].endswith("\r") else ""
-        new_lines = [(prefix + line if line else line) + ending for line in body_lines]
-        count = body.rstrip("\n").count("\n") + 1 if body.strip() else 0
-        replacements.append((line_offset, line_offset + count, new_lines))
+            raise FormatError(_shift(error, fence)) from None
+        prefix = " " * fence.indent
+        new_lines = [prefix + line if line else line for line in formatted.rstrip("\n").split("\n")]
+        count = fence.body.rstrip("\n").count("\n") + 1 if fence.body.strip() else 0
+        replacements.append((fence.line_offset, fence.line_offset + count, new_lines))
+    # The fence's own line ending (LF, CRLF or CR) for every line written into it.
     for start, end, new_lines in reversed(replacements):
+        ending = endings[start - 1] or "\n"
         lines[start:end] = new_lines
-    return "\n".join(lines)
+        endings[start:end] = [ending] * len(new_lines)
+    return "".join(line + ending for line, ending in zip(lines, endings, strict=True))
 
 
-def _shift(error: FormatError, lines: int) -> Document:
+_LINE_END = re.compile(r"\r\n|\r|\n")
+
+
+def _lines_and_endings(text: str) -> tuple[list[str], list[str]]:
+    """The lines as :func:`archdsl.diagnostics.source_lines` counts them, and the line
+    break after each ("" after the last), so that the text can be put back exactly."""
+    lines = _LINE_END.split(text)
+    endings = [*_LINE_END.findall(text), ""]
+    return lines, endings
+
+
+def _shift(error: FormatError, fence: Fence) -> Document:
     from dataclasses import replace
 
     document = error.document
-    shifted = tuple(replace(d, span=d.span.shifted(lines)) for d in document.diagnostics)
+    source = Source("", fence.body, fence.line_offset, fence.indent, None, fence.indents)
+    shifted = tuple(replace(d, span=source.file_span(d.span)) for d in document.diagnostics)
     return replace(document, diagnostics=shifted)
 
 

@@ -8,6 +8,7 @@ offending source line) and returns a string.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -33,7 +34,12 @@ def _summary_line(report: ReportInput) -> str:
 
 
 def format_text(report: ReportInput, *, color: bool = False) -> str:
-    """Compiler-style: ``path:line:col: CODE severity: message``, source line, caret, help."""
+    """Compiler-style: ``path:line:col: CODE severity: message``, source line, caret, help.
+
+    Text from the input (paths, messages quoting the source, the source line) is made
+    printable first: a diagram must not be able to send escape sequences to a terminal
+    or a CI log, or break the one-line-per-finding shape with a line break.
+    """
     from io import StringIO
 
     from rich.console import Console
@@ -51,23 +57,42 @@ def format_text(report: ReportInput, *, color: bool = False) -> str:
     styles = {"error": "bold red", "warning": "bold yellow", "info": "bold cyan"}
     for diagnostic in report.diagnostics:
         line = Text()
-        line.append(
-            f"{diagnostic.path or '<input>'}:{diagnostic.line}:{diagnostic.column}: ", "bold"
-        )
+        path = printable(diagnostic.path or "<input>")
+        line.append(f"{path}:{diagnostic.line}:{diagnostic.column}: ", "bold")
         line.append(
             f"{diagnostic.code} {diagnostic.severity.value}", styles[diagnostic.severity.value]
         )
-        line.append(f": {diagnostic.message}")
+        line.append(f": {printable(diagnostic.message)}")
         console.print(line)
         for source_line in _source_excerpt(diagnostic, report.texts):
             console.print(Text(source_line[0], style=source_line[1]))
         if diagnostic.help:
-            console.print(Text(f"  = help: {diagnostic.help}", style="green"))
+            console.print(Text(f"  = help: {printable(diagnostic.help)}", style="green"))
         for related in diagnostic.related:
             where = f"{related.path or diagnostic.path}:{related.span.line}:{related.span.column}"
-            console.print(Text(f"  = note: {related.message} ({where})", style="dim"))
+            note = f"  = note: {printable(related.message)} ({printable(where)})"
+            console.print(Text(note, style="dim"))
     console.print(Text(_summary_line(report), style="bold"))
     return buffer.getvalue()
+
+
+# C0 and C1 controls, DEL, and the bidirectional overrides and isolates that can make a
+# line read differently from what it contains ("Trojan Source", CVE-2021-42574).
+_UNPRINTABLE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_NAMED = {"\n": "\\n", "\r": "\\r"}
+
+
+def printable(text: str) -> str:
+    """``text`` with control characters written as escapes (``\\n``, ``\\u001b``)."""
+    if not _UNPRINTABLE.search(text):
+        return text
+    return _UNPRINTABLE.sub(lambda m: _NAMED.get(m.group(0)) or f"\\u{ord(m.group(0)):04x}", text)
+
+
+EXCERPT_WIDTH = 120
+"""Longer source lines are shown as a window around the finding, not in full (a
+one-megabyte line would otherwise print two megabytes per finding)."""
+_EXCERPT_CONTEXT = 40
 
 
 def _source_excerpt(diagnostic: Diagnostic, texts: dict[str, str]) -> list[tuple[str, str]]:
@@ -77,13 +102,29 @@ def _source_excerpt(diagnostic: Diagnostic, texts: dict[str, str]) -> list[tuple
     lines = source_lines(text)
     if diagnostic.line > len(lines):
         return []
-    source = lines[diagnostic.line - 1].replace("\t", " ")
+    # One character for one: the caret below stays under the right column.
+    source = _UNPRINTABLE.sub("\ufffd", lines[diagnostic.line - 1].replace("\t", " "))
     gutter = f"{diagnostic.line:>4} | "
     start = max(diagnostic.column, 1)
     end = diagnostic.span.end_column if diagnostic.span.end_line == diagnostic.line else len(source)
     width = max(1, min(end, max(len(source), start)) - start + 1)
+    shown, start, width = _window(source, start, width)
     marker = " " * (len(gutter) + start - 1) + "^" + "~" * (width - 1)
-    return [(gutter + source, ""), (marker, "bold red")]
+    return [(gutter + shown, ""), (marker, "bold red")]
+
+
+def _window(source: str, start: int, width: int) -> tuple[str, int, int]:
+    """At most :data:`EXCERPT_WIDTH` characters of ``source`` around column ``start``,
+    ``…`` where cut; with the caret's column and width within what is shown."""
+    if len(source) <= EXCERPT_WIDTH:
+        return source, start, width
+    first = max(0, min(start - 1 - _EXCERPT_CONTEXT, len(source) - EXCERPT_WIDTH))
+    last = first + EXCERPT_WIDTH
+    head = "…" if first > 0 else ""
+    tail = "…" if last < len(source) else ""
+    start = start - first + len(head)
+    width = max(1, min(width, len(head) + EXCERPT_WIDTH - start + 1))
+    return head + source[first:last] + tail, start, width
 
 
 def _diagnostic_json(diagnostic: Diagnostic) -> dict[str, object]:
@@ -190,6 +231,8 @@ def format_sarif(report: ReportInput) -> str:
 
 def _github_escape(value: str, *, property_value: bool = False) -> str:
     value = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    # The workflow log shows annotations as they are: no escape sequences from a diagram.
+    value = printable(value)
     if property_value:
         value = value.replace(":", "%3A").replace(",", "%2C")
     return value

@@ -4,6 +4,10 @@
 own, on the next statement; ``%% archdsl-ignore-file AWS401`` silences a code in
 the whole file. Several codes may be given, separated by spaces or commas; a
 code prefix (``AD2``) silences the family, and no code at all silences everything.
+
+Reading them is one pass over the lines, and asking whether a finding is hidden
+looks up the finding's own prefixes, so that a file full of directives (written by
+anyone, in a pull request) costs linear time, not directives × lines or findings.
 """
 
 from __future__ import annotations
@@ -26,38 +30,44 @@ def _codes(text: str) -> tuple[str, ...]:
 
 @dataclass(frozen=True)
 class Suppressions:
-    by_line: dict[int, tuple[str, ...]] = field(default_factory=dict)
-    whole_file: tuple[str, ...] = ()
+    by_line: dict[int, frozenset[str]] = field(default_factory=dict)
+    """1-based line → the code prefixes silenced there."""
+    whole_file: frozenset[str] = frozenset()
 
     @classmethod
     def from_source(cls, source: str) -> Suppressions:
         if "archdsl-ignore" not in source:
             return cls()
-        lines = source_lines(source)
-        by_line: dict[int, tuple[str, ...]] = {}
-        whole_file: tuple[str, ...] = ()
-        for index, line in enumerate(lines):
+        by_line: dict[int, set[str]] = {}
+        whole_file: set[str] = set()
+        # Own-line directives seen since the last statement line: they apply to the
+        # next one (or, with none left in the file, to their own line).
+        waiting: list[tuple[int, tuple[str, ...]]] = []
+        for index, line in enumerate(source_lines(source)):
+            if waiting and not _BLANK_OR_COMMENT.match(line):
+                for _, codes in waiting:
+                    by_line.setdefault(index + 1, set()).update(codes)
+                waiting.clear()
             match = _DIRECTIVE.search(line)
             if not match:
                 continue
             codes = _codes(match.group("codes"))
             if match.group("file"):
-                whole_file += codes
-                continue
-            target = index
-            if not line[: match.start()].strip():
-                # On a line of its own: applies to the next statement.
-                target = next(
-                    (
-                        i
-                        for i in range(index + 1, len(lines))
-                        if not _BLANK_OR_COMMENT.match(lines[i])
-                    ),
-                    index,
-                )
-            by_line[target + 1] = by_line.get(target + 1, ()) + codes
-        return cls(by_line, whole_file)
+                whole_file.update(codes)
+            elif line[: match.start()].strip():
+                by_line.setdefault(index + 1, set()).update(codes)
+            else:
+                waiting.append((index, codes))
+        for index, codes in waiting:
+            by_line.setdefault(index + 1, set()).update(codes)
+        return cls(
+            {line: frozenset(codes) for line, codes in by_line.items()}, frozenset(whole_file)
+        )
 
     def hides(self, diagnostic: Diagnostic) -> bool:
-        codes = self.whole_file + self.by_line.get(diagnostic.span.line, ())
-        return any(diagnostic.code.startswith(code) for code in codes)
+        code = diagnostic.code
+        here = self.by_line.get(diagnostic.span.line, frozenset())
+        # Every prefix of the code, from "" (a bare directive silences all) to the code.
+        return any(
+            code[:size] in self.whole_file or code[:size] in here for size in range(len(code) + 1)
+        )

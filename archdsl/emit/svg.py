@@ -134,14 +134,25 @@ def _symbol(symbol_id: str, icon: IconData) -> str:
     return f'<symbol id="{symbol_id}" viewBox="{view_box}">{body}</symbol>'
 
 
+_FRAGMENT_REFERENCE = re.compile(r"""#([^"')#]+)(?=[)"'])""")
+
+
 def _scoped_ids(body: str, prefix: str) -> str:
-    """Give an icon's internal ids (gradients...) a prefix, so that icons cannot clash."""
+    """Give an icon's internal ids (gradients...) a prefix, so that icons cannot clash.
+
+    One pass for the ``id`` attributes and one for ``#id`` references (``url(#g)``,
+    ``href="#g"``): the time stays linear in the body however many ids it declares.
+    """
     ids = {match.group(2) for match in _ID_ATTRIBUTE.finditer(body)}
-    for old in sorted(ids, key=len, reverse=True):
-        new = f"{prefix}-{old}"
-        body = re.sub(rf"""\bid=(["']){re.escape(old)}\1""", rf"id=\g<1>{new}\g<1>", body)
-        body = re.sub(rf"#{re.escape(old)}(?=[\)\"'])", f"#{new}", body)
-    return body
+    if not ids:
+        return body
+    body = _ID_ATTRIBUTE.sub(lambda m: f"id={m.group(1)}{prefix}-{m.group(2)}{m.group(1)}", body)
+
+    def scoped(match: re.Match[str]) -> str:
+        name = match.group(1)
+        return f"#{prefix}-{name}" if name in ids else match.group(0)
+
+    return _FRAGMENT_REFERENCE.sub(scoped, body)
 
 
 def _orientation(icon: IconData) -> tuple[str, str]:

@@ -235,10 +235,14 @@ def load_pack(path: Path | str, *, trusted: bool = False) -> IconPack:
     Raises :class:`IconPackError` naming the file and the problem: unreadable, not JSON,
     no ``prefix``, no ``icons``, or an icon without a ``body``.
     """
+    from archdsl.sources import read_text
+
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
+        # Regular files (or a pipe) only, and not without limit: a pack found in a
+        # checked-out node_modules may be a link to /dev/zero.
+        text = read_text(path)
+    except (OSError, ValueError) as error:
         raise IconPackError(f"{path}: cannot read the icon pack ({error})") from error
     return _pack_from_text(text, origin=str(path), trusted=trusted)
 
@@ -250,6 +254,8 @@ def _pack_from_text(text: str, *, origin: str, trusted: bool) -> IconPack:
         raise IconPackError(
             f"{origin}: not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})"
         ) from error
+    except RecursionError as error:  # json's decoder recurses once per [ or {
+        raise IconPackError(f"{origin}: not an icon pack (JSON nested too deeply)") from error
     if not isinstance(data, dict):
         raise IconPackError(f"{origin}: an Iconify icon pack is a JSON object")
     prefix = data.get("prefix")
@@ -352,16 +358,34 @@ _ANIMATIONS = frozenset({"animate", "animateMotion", "animateTransform", "set"})
 _DECLARATIONS = re.compile(r"<!\s*(DOCTYPE|ENTITY)|<\?", re.IGNORECASE)
 _EXTERNAL_URL = re.compile(r"url\(\s*['\"]?\s*(?!#)", re.IGNORECASE)
 _SCRIPT_SCHEME = re.compile(r"(java|vb)script:", re.IGNORECASE)
+# Browsers drop tabs, line breaks and other controls inside a URL scheme: `java\tscript:`.
+_URL_NOISE = re.compile(r"[\x00-\x20]+")
+# CSS that fetches or runs something without a plain `url(`: escapes (`\75 rl(`, `@\69 mport`)
+# can spell any of it, so a backslash alone is enough to refuse the style.
+_ACTIVE_CSS = re.compile(
+    r"\\|@import|@font-face|image-set\(|image\(|cross-fade\(|expression\(|behavior\s*:"
+    r"|-moz-binding",
+    re.IGNORECASE,
+)
+MAX_DEPTH = 64
+"""Deeper element nesting is refused: icons are shallow, and the sanitiser, the SVG
+writer and renderers all walk the tree recursively."""
+OWN_IDS = "archdsl-"
+"""The prefix of every id archdsl's SVG writer makes (symbols, scoped icon ids)."""
+MAX_USES = 64
+"""``<use>`` elements per icon: more is no drawing but a way to make renderers work."""
 _RASTER_DATA_URI = re.compile(r"\s*data:image/(png|jpe?g|gif|webp);base64,[A-Za-z0-9+/=\s]*\Z")
 
 
 def sanitize_svg_body(body: str) -> str | None:
-    """``body`` made safe to embed, or ``None`` if it is not well-formed SVG markup.
+    """``body`` made safe to embed, or ``None`` if it is not well-formed SVG markup
+    (or nests deeper than :data:`MAX_DEPTH`).
 
     Removes elements outside a drawing allowlist (``script``, ``foreignObject``, ``a``...),
     ``on*`` event attributes, links other than ``#fragment`` (raster ``data:`` images
     excepted), ``url(...)`` references to anything but ``#fragment``, ``javascript:``
-    values, and ``<style>`` blocks that import or fetch. Clean bodies come back unchanged,
+    values, CSS (``<style>`` or ``style=``) that imports, fetches or uses escapes, and
+    ``<use>`` chains that multiply (:func:`_limit_uses`). Clean bodies come back unchanged,
     byte for byte; DTDs and processing instructions are refused outright.
     """
     if _DECLARATIONS.search(body):
@@ -370,9 +394,24 @@ def sanitize_svg_body(body: str) -> str | None:
         root = ET.fromstring(f'<svg xmlns="{SVG_NS}" xmlns:xlink="{XLINK_NS}">{body}</svg>')
     except ET.ParseError:
         return None
-    if not _clean_children(root):
+    if _depth(root) > MAX_DEPTH:
+        return None
+    changed = _clean_children(root)
+    changed |= _limit_uses(root)
+    if not changed:
         return body
     return _inner_markup(root)
+
+
+def _depth(root: ET.Element) -> int:
+    """How deep elements nest below ``root`` (without recursion: the body is untrusted)."""
+    deepest = 0
+    stack = [(root, 0)]
+    while stack:
+        element, depth = stack.pop()
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in element)
+    return deepest
 
 
 def _clean_children(parent: ET.Element) -> bool:
@@ -393,12 +432,50 @@ def _element_allowed(element: ET.Element) -> bool:
     if namespace != "{" + SVG_NS or local not in _ALLOWED_ELEMENTS:
         return False
     if local == "style":
-        css = element.text or ""
-        return "@import" not in css.lower() and not _EXTERNAL_URL.search(css)
+        return _css_allowed(element.text or "")
     if local in _ANIMATIONS:
-        # Animating an href is the classic way round an attribute filter.
-        return "href" not in element.get("attributeName", "").lower()
+        # Animating an href (or an event handler, or a style) is the classic way round an
+        # attribute filter.
+        target = element.get("attributeName", "").lower().strip()
+        return "href" not in target and not target.startswith("on") and target != "style"
     return True
+
+
+def _css_allowed(css: str) -> bool:
+    """No fetching (``@import``, fonts, non-fragment ``url(``), no escapes, no old IE hooks."""
+    return not _ACTIVE_CSS.search(css) and not _EXTERNAL_URL.search(css)
+
+
+def _limit_uses(root: ET.Element) -> bool:
+    """Drop ``<use>`` elements that would multiply work: past :data:`MAX_USES`, any that
+    points at an element holding a ``<use>`` (chains of them grow exponentially, the
+    "billion laughs" of SVG), and any that points at archdsl's own ids (another icon's
+    symbol, to build such a chain across icons). True if anything was removed."""
+    use_tag = f"{{{SVG_NS}}}use"
+    holders = {
+        element.get("id")
+        for element in root.iter()
+        if element.get("id") and any(e.tag == use_tag for e in element.iter())
+    }
+    removed = False
+    kept = 0
+    for parent in list(root.iter()):
+        for child in list(parent):
+            if child.tag != use_tag:
+                continue
+            target = _fragment(child)
+            chained = target is not None and (target in holders or target.startswith(OWN_IDS))
+            if kept >= MAX_USES or chained:
+                parent.remove(child)
+                removed = True
+            else:
+                kept += 1
+    return removed
+
+
+def _fragment(use: ET.Element) -> str | None:
+    href = use.get("href") or use.get(f"{{{XLINK_NS}}}href") or ""
+    return href.strip()[1:] if href.strip().startswith("#") else None
 
 
 def _clean_attributes(element: ET.Element) -> bool:
@@ -414,7 +491,9 @@ def _attribute_allowed(element: ET.Element, key: str, value: str) -> bool:
     namespace, _, local = key.rpartition("}")
     if namespace not in ("", "{" + XLINK_NS, "{" + XML_NS):
         return False
-    if local.lower().startswith("on") or _SCRIPT_SCHEME.search(value.replace(" ", "")):
+    if local.lower().startswith("on") or _SCRIPT_SCHEME.search(_URL_NOISE.sub("", value)):
+        return False
+    if local == "style" and not _css_allowed(value):
         return False
     if local == "href":
         is_image = element.tag in (f"{{{SVG_NS}}}image", f"{{{SVG_NS}}}feImage")

@@ -5,9 +5,9 @@ nor in a group's padding. So the middle lines of those gaps, with a ring round e
 container (half-way into a group's padding; round the whole picture, half-way into the
 margin), form a network of legs that cross no box. A group's lines continue out through
 its frame to the lines of the table it sits in. An edge end reaches the network by going
-straight out of its side to the channel beside its cell. networkx A* then finds the route
-with the fewest bends and the least sharing with edges already drawn (each route is
-recorded on the legs it uses).
+straight out of its side to the channel beside its cell. A* (networkx's, with a budget of
+steps per route and per layout) then finds the route with the fewest bends and the least
+sharing with edges already drawn (each route is recorded on the legs it uses).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import itertools
 from bisect import bisect_left, insort
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from heapq import heappop, heappush
 
 from archdsl.layout.grid import Cell
 from archdsl.layout.model import Point
@@ -26,6 +27,13 @@ Vector = tuple[int, int]
 Node = tuple[float, float, int]
 """A point and the direction of travel through it (0: horizontal, 1: vertical; 2 and 3:
 an edge's own end and where it joins a channel)."""
+
+ROUTE_STEPS = 200_000
+"""A* steps (nodes taken off the queue) one channel route may take before giving up."""
+LAYOUT_STEPS = 2_000_000
+"""A* steps for all channel routes of one layout (about ten seconds): past this, the
+remaining edges take the router's cheaper fallbacks. Only diagrams with hundreds of
+nested groups and edges between them get near it; the work stays bounded."""
 
 
 @dataclass
@@ -78,6 +86,7 @@ class ChannelNetwork:
             if container is not None:
                 self._join_to_parent(container, grid)
         self.graph = nx.Graph()
+        self.steps_left = LAYOUT_STEPS
         self._by_position: dict[tuple[int, float], list[_Line]] = {}
         for line in self.lines:
             self._add_line(line)
@@ -139,8 +148,6 @@ class ChannelNetwork:
         start: tuple[Container, str, Point, Vector],
         end: tuple[Container, str, Point, Vector],
     ) -> list[Point] | None:
-        import networkx as nx
-
         a_entry = self.entry(*start)
         b_entry = self.entry(*end)
         if a_entry is None or b_entry is None:
@@ -151,15 +158,51 @@ class ChannelNetwork:
         a_node = self._attach(a_entry, start[0], 0 if start[3][1] == 0 else 1, added)
         b_node = self._attach(b_entry, end[0], 0 if end[3][1] == 0 else 1, added)
         try:
-            if a_node is None or b_node is None:
+            if a_node is None or b_node is None or self.steps_left <= 0:
                 return None
-            path = nx.astar_path(self.graph, a_node, b_node, heuristic=_distance, weight=_weight)
-        except nx.NetworkXNoPath:
-            return None
+            path = self._astar(a_node, b_node, min(ROUTE_STEPS, self.steps_left))
         finally:
             self._detach(added)
             self.graph.add_edges_from(removed)
+        if path is None:
+            return None
         return [start[2], *((x, y) for x, y, _ in path), end[2]]
+
+    def _astar(self, source: Node, target: Node, budget: int) -> list[Node] | None:
+        """networkx's ``astar_path`` (same queue order, so the same route), with
+        :func:`_distance` and :func:`_weight`, giving up (None) after ``budget`` steps.
+
+        The steps taken are charged to :attr:`steps_left`.
+        """
+        adjacency = self.graph._adj
+        tie = itertools.count()
+        queue: list[tuple[float, int, Node, float, Node | None]] = [(0, next(tie), source, 0, None)]
+        enqueued: dict[Node, tuple[float, float]] = {}
+        explored: dict[Node, Node | None] = {}
+        steps = 0
+        try:
+            while queue and steps < budget:
+                steps += 1
+                _, _, node, cost, parent = heappop(queue)
+                if node == target:
+                    return _walk_back(node, parent, explored)
+                # The start keeps no parent; a node queued again at a higher cost is stale.
+                if node in explored and (explored[node] is None or enqueued[node][0] < cost):
+                    continue
+                explored[node] = parent
+                for neighbour, data in adjacency[node].items():
+                    new_cost = cost + _weight(node, neighbour, data)
+                    if neighbour in enqueued:
+                        known, estimate = enqueued[neighbour]
+                        if known <= new_cost:
+                            continue
+                    else:
+                        estimate = _distance(neighbour, target)
+                    enqueued[neighbour] = new_cost, estimate
+                    heappush(queue, (new_cost + estimate, next(tie), neighbour, new_cost, node))
+            return None
+        finally:
+            self.steps_left -= steps
 
     def _close_stub(
         self, item: str, entry: Point, outward: Vector
@@ -236,6 +279,15 @@ class ChannelNetwork:
             for node in (u, v):
                 if node in self.graph and self.graph.degree(node) == 0:
                     self.graph.remove_node(node)
+
+
+def _walk_back(node: Node, parent: Node | None, explored: dict[Node, Node | None]) -> list[Node]:
+    path = [node]
+    while parent is not None:
+        path.append(parent)
+        parent = explored[parent]
+    path.reverse()
+    return path
 
 
 def _distance(u: Node, v: Node) -> float:

@@ -18,13 +18,18 @@ from archdsl.layout.channels import ChannelNetwork
 from archdsl.layout.model import Box, Point
 from archdsl.layout.obstacles import ObstacleIndex
 from archdsl.layout.route_shapes import candidate_routes
-from archdsl.layout.search import grid_route
+from archdsl.layout.search import Budget, grid_route
 from archdsl.layout.segments import SegmentLog
 from archdsl.layout.tree import Container
 from archdsl.model import Side
 
 Vector = tuple[int, int]
 OUTWARD: dict[Side, Vector] = {"L": (-1, 0), "R": (1, 0), "T": (0, -1), "B": (0, 1)}
+
+SEARCH_LEGS = 400_000
+"""Legs all grid searches of one layout may cost (see :class:`~archdsl.layout.search.Budget`):
+some ten seconds. Small diagrams use a fraction of it; a dense one with thousands of edges
+draws its last edges with the simple shapes instead of searching for each."""
 
 _ENOUGH_CLEAR = 4
 _MAX_TRIES = 40
@@ -73,6 +78,7 @@ class Router:
         self.bounds = _bounds(boxes)
         self._ports: frozenset[str] = frozenset()
         self._drawn: list[list[Point]] = []
+        self.budget = Budget(SEARCH_LEGS)
 
     def route(self, start: End, end: End) -> tuple[Point, ...]:
         self._ports = frozenset((start.port, end.port))
@@ -102,7 +108,7 @@ class Router:
             found = self.network.route(
                 (*start.anchor, a, start.outward), (*end.anchor, b, end.outward)
             )
-        if found is None:
+        if found is None and self.budget.left > 0:
             found = self._search(a, start.outward, b, end.outward)
         if found is not None:
             return found
@@ -152,6 +158,7 @@ class Router:
                 log=self.log,
                 index=self.index,
                 ports=self._ports,
+                budget=self.budget,
             )
             if path is not None:
                 return simplify(path)

@@ -36,6 +36,20 @@ class _GaveUp(Exception):
     pass
 
 
+class Budget:
+    """Legs the searches of one layout may cost in all (each looks through the edges
+    drawn so far, so that is where dense diagrams spend their time). Spent down by every
+    search; when it is gone, searches give up and the router takes its fallback."""
+
+    def __init__(self, legs: int) -> None:
+        self.left = legs
+
+    def spend(self) -> None:
+        self.left -= 1
+        if self.left < 0:
+            raise _GaveUp
+
+
 def grid_route(
     area: Box,
     boxes: Sequence[Box],
@@ -49,8 +63,10 @@ def grid_route(
     log: SegmentLog,
     index: ObstacleIndex,
     ports: frozenset[str] = frozenset(),
+    budget: Budget | None = None,
 ) -> list[Point] | None:
-    """The cheapest route from ``a`` (leaving along ``da``) to ``b`` inside ``area``."""
+    """The cheapest route from ``a`` (leaving along ``da``) to ``b`` inside ``area``;
+    None when there is none, or the search (or its ``budget``) gives up."""
     inside = [box for box in boxes if box.overlaps(area)]
     xs = _lines((a[0], b[0]), inside, clearance, area, axis=0)
     ys = _lines((a[1], b[1]), inside, clearance, area, axis=1)
@@ -71,7 +87,7 @@ def grid_route(
     target = (xs.index(b[0]), ys.index(b[1]), 0 if db[1] == 0 else 1)
     if source not in graph or target not in graph:
         return None
-    return _astar(graph, source, target, xs, ys, (log, ports), index, bend_cost)
+    return _astar(graph, source, target, xs, ys, (log, ports), index, bend_cost, budget)
 
 
 def _around(p: Point, margin: float) -> Box:
@@ -142,6 +158,7 @@ def _astar(
     logged: tuple[SegmentLog, frozenset[str]],
     index: ObstacleIndex,
     bend_cost: float,
+    budget: Budget | None = None,
 ) -> list[Point] | None:
     import networkx as nx
 
@@ -161,7 +178,11 @@ def _astar(
         if data["bend"]:
             return data["bend"]
         p, q = point(u), point(v)
-        return None if index.hits(p, q) else _leg_cost(p, q, logged, bend_cost)
+        if index.hits(p, q):
+            return None
+        if budget is not None:
+            budget.spend()
+        return _leg_cost(p, q, logged, bend_cost)
 
     try:
         path = nx.astar_path(graph, source, target, heuristic=distance, weight=weight)

@@ -53,24 +53,37 @@ def wrap(text: str, max_width: float, font_size: float) -> tuple[str, ...]:
     return tuple(lines)
 
 
+def _units(text: str) -> int:
+    return sum(_char_width(c) for c in text)
+
+
+def _fits(units: int, max_width: float, font_size: float) -> bool:
+    # The same arithmetic as text_width: widths are kept as integer units and added up
+    # as lines grow, so wrapping stays linear however long (or zero-width) the text is.
+    return units * font_size / 1000 <= max_width
+
+
 def _wrap_paragraph(text: str, max_width: float, font_size: float) -> list[str]:
     lines: list[str] = []
-    current = ""
+    current, current_units = "", 0
+    space = _char_width(" ")
     for word in text.split(" "):
-        candidate = f"{current} {word}" if current else word
-        if text_width(candidate, font_size) <= max_width:
-            current = candidate
+        word_units = _units(word)
+        candidate_units = current_units + space + word_units if current else word_units
+        if _fits(candidate_units, max_width, font_size):
+            current = f"{current} {word}" if current else word
+            current_units = candidate_units
             continue
         pieces = _split_word(word, max_width, font_size)
-        if current and len(pieces) > 1:
-            joined = f"{current} {pieces[0]}"
-            if text_width(joined, font_size) <= max_width:
-                pieces[0] = joined
-                current = ""
+        joined_units = current_units + space + _units(pieces[0])
+        if current and len(pieces) > 1 and _fits(joined_units, max_width, font_size):
+            pieces[0] = f"{current} {pieces[0]}"
+            current = ""
         if current:
             lines.append(current)
         lines.extend(pieces[:-1])
         current = pieces[-1]
+        current_units = _units(current)
     lines.append(current)
     return lines
 
@@ -92,13 +105,16 @@ def _split_word(word: str, max_width: float, font_size: float) -> list[str]:
 
 def _split_characters(word: str, max_width: float, font_size: float) -> list[str]:
     pieces: list[str] = []
-    current = ""
+    current: list[str] = []
+    units = 0
     for char in word:
-        if current and text_width(current + char, font_size) > max_width:
-            pieces.append(current)
-            current = ""
-        current += char
-    pieces.append(current)
+        width = _char_width(char)
+        if current and not _fits(units + width, max_width, font_size):
+            pieces.append("".join(current))
+            current, units = [], 0
+        current.append(char)
+        units += width
+    pieces.append("".join(current))
     return pieces
 
 
