@@ -66,6 +66,8 @@ def _load(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: cannot read: {error}") from error
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: invalid TOML: {error}") from error
+    except RecursionError:  # tomllib recurses once per nested array or table
+        raise ConfigError(f"{path}: invalid TOML: nested too deeply") from None
 
 
 def _codes(path: Path, key: str, value: Any) -> tuple[str, ...]:

@@ -56,13 +56,14 @@ JS_WHITESPACE = (
 )
 _JS_CLASS = "[" + re.escape(JS_WHITESPACE) + "]"
 _LINE_START = r"(?<![^\n\r\u2028\u2029])"  # JavaScript's ^ with the m flag
-_LINE_END = r"(?=[\n\r\u2028\u2029]|\Z)"  # JavaScript's $ with the m flag
 
-# mermaid.parse's cleanupComments, for the inside of a multi-line token.
-_COMMENT_LINE = re.compile(_LINE_START + _JS_CLASS + r"*%%(?!\{)[^\n]+\n?")
+_LINE_BREAK_CHARS = "\n\r\u2028\u2029"  # where JavaScript's ^ and $ match with the m flag
+# A comment's start, as in mermaid.parse's cleanupComments (/^\s*%%(?!{)[^\n]+\n?/gm);
+# the rest of that regex is done by _strip_comment_lines without its backtracking.
+_COMMENT_START = re.compile(r"%%(?=[^\n{])")
 _BLANK_RUN = re.compile(r"[\t ]{2,}")
 _LEADING_BLANKS = re.compile(_LINE_START + _JS_CLASS + "*")
-_TRAILING_BLANKS = re.compile(_JS_CLASS + "+" + _LINE_END)
+_WHITESPACE_RUN = re.compile(_JS_CLASS + "+")
 _LINE_BREAKS = re.compile(r"[\n\r]{2,}")
 _ESCAPE = re.compile(r"\\(.)", re.DOTALL)
 _ESCAPES = {"b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v", "0": "\0"}
@@ -93,7 +94,61 @@ def _mermaid_text(raw: str) -> str:
         return raw
     if "%%{" in raw:
         raw = _directive().sub("", raw)
-    return _COMMENT_LINE.sub("", raw) if "\n" in raw else raw
+    return _strip_comment_lines(raw) if "\n" in raw else raw
+
+
+def _strip_comment_lines(text: str) -> str:
+    """``text.replace(/^\\s*%%(?!{)[^\n]+\n?/gm, "")`` in linear time.
+
+    The regex itself, run by a backtracking engine, tries every line start of a long
+    blank run again (quadratic). Here each ``%%`` looks back once over the blanks before
+    it: a match begins at the first line start among them and ends after its line break.
+    """
+    kept: list[str] = []
+    done = 0  # everything before this index is decided
+    for found in _COMMENT_START.finditer(text):
+        start = found.start()
+        if start < done:
+            continue
+        begin = _first_line_start_before(text, start, done)
+        if begin is None:
+            continue
+        line_end = text.find("\n", start)
+        end = len(text) if line_end < 0 else line_end + 1
+        kept.append(text[done:begin])
+        done = end
+    kept.append(text[done:])
+    return "".join(kept)
+
+
+def _first_line_start_before(text: str, index: int, floor: int) -> int | None:
+    """The first line start in the run of whitespace that ends at ``index`` (not before
+    ``floor``), or ``None`` when the run holds none."""
+    run_start = index
+    while run_start > floor and text[run_start - 1] in JS_WHITESPACE:
+        run_start -= 1
+    if run_start == 0 or text[run_start - 1] in _LINE_BREAK_CHARS:
+        return run_start
+    breaks = [text.find(c, run_start, index) for c in _LINE_BREAK_CHARS]
+    first_break = min((b for b in breaks if b >= 0), default=-1)
+    return first_break + 1 if first_break >= 0 else None
+
+
+def _strip_trailing_blanks(text: str) -> str:
+    r"""``text.replace(/\s+$/gm, "")`` in linear time.
+
+    A whitespace run followed by the end loses everything; one followed by more text
+    keeps its last line break and what comes after it (that is where ``\s+$`` stops).
+    """
+
+    def trim(run: re.Match[str]) -> str:
+        blanks = run.group()
+        if run.end() == len(text):
+            return ""
+        last_break = max(blanks.rfind(c) for c in _LINE_BREAK_CHARS)
+        return blanks[max(last_break, 0) :]
+
+    return _WHITESPACE_RUN.sub(trim, text)
 
 
 def _collapse(text: str) -> str:
@@ -141,7 +196,7 @@ def acc_descr_value(raw: str) -> tuple[str, bool]:
     if match.group(2) is None:
         return _collapse(match.group(1)), False
     text = _LEADING_BLANKS.sub("", match.group(2))
-    text = _TRAILING_BLANKS.sub("", text)
+    text = _strip_trailing_blanks(text)
     return _LINE_BREAKS.sub("\n", _BLANK_RUN.sub(" ", text)), True
 
 
@@ -193,8 +248,9 @@ class ModelBuilder(Transformer[Token, None]):
     def on_comment(self, token: Token) -> Token:
         raw = str(token)
         # A whole-line comment token also holds the blank lines before it and the line
-        # break after it (Mermaid deletes them together), an odd directive the break.
-        text = raw.lstrip(JS_WHITESPACE).rstrip("\n")
+        # break after it (Mermaid deletes them together), an odd directive the break, and
+        # an unclosed directive the rest of the file: blanks at either end mean nothing.
+        text = raw.strip(JS_WHITESPACE)
         if len(text) == len(raw):
             span = token_span(token)
         else:

@@ -373,15 +373,34 @@ def _token_span(token: Token) -> Span:
     """Where the token is, without the blanks some tokens take along (`\tin `, `--> `)."""
     text = str(token)
     line, column = token.line or 1, token.column or 1
-    end_line, end_column = token.end_line or line, (token.end_column or column + 1) - 1
-    if "\n" not in text:
-        column += len(text) - len(text.lstrip(" \t"))
-        end_column -= len(text) - len(text.rstrip(" \t"))
-    return Span(line, column, end_line, max(column, end_column))
+    if "\n" in text:
+        return _multi_line_span(text, line, column)
+    end_column = (token.end_column or column + 1) - 1
+    column += len(text) - len(text.lstrip(" \t"))
+    end_column -= len(text) - len(text.rstrip(" \t"))
+    return Span(line, column, line, max(column, end_column))
 
 
-# A line that ends in a token Mermaid skips together with the line break after it.
-_SWALLOWS_BREAK = re.compile(r"(%%\{[^\n]*\}%%|^---)[\t ]*$")
+def _multi_line_span(text: str, line: int, column: int) -> Span:
+    """A token over several lines ends on its last character, not on the line break
+    after it (where the lexer's end position points)."""
+    body = text.rstrip("\n") or text[:1]
+    breaks = body.count("\n")
+    if breaks == 0:
+        return Span(line, column, line, column + len(body) - 1)
+    return Span(line, column, line + breaks, max(1, len(body) - body.rfind("\n") - 1))
+
+
+def _break_swallower(line: str) -> str | None:
+    """The token at the end of ``line`` that Mermaid skips together with the line break
+    after it: a ``---`` line or a ``%%{...}%%`` directive (from its first ``%%{``)."""
+    content = line.rstrip("\t ")
+    if content == "---":
+        return "---"
+    opened = content.find("%%{")
+    if opened >= 0 and content.endswith("}%%") and len(content) - opened >= len("%%{}%%"):
+        return content[opened:]
+    return None
 
 
 def _explain_token(error: UnexpectedToken, text: str) -> Diagnostic:
@@ -453,10 +472,10 @@ def _swallowed_break(text: str, line: int, column: int) -> str | None:
         )
     if lines[line - 1][: column - 1].strip():
         return None
-    match = _SWALLOWS_BREAK.search(previous)
-    if match is None:
+    swallower = _break_swallower(previous)
+    if swallower is None:
         return None
-    what = "a `---` block" if match.group(1) == "---" else f"`{match.group(1)}`"
+    what = "a `---` block" if swallower == "---" else f"`{swallower}`"
     return (
         f"line {earlier} ends with {what}, which Mermaid skips together with the line "
         f"break after it: this line continues line {earlier} as a second statement"

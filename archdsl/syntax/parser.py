@@ -144,7 +144,10 @@ def rewrite_tag_attributes(text: str) -> str:
         attributes = _DOUBLE_QUOTED_ATTRIBUTE.sub(r"='\1'", match.group(2))
         return f"<{match.group(1)}{attributes}>"
 
-    return _TAG.sub(rewrite, text)
+    # No tag can close after the last `>`; searching there would scan to the end of the
+    # text again from every `<` (quadratic on a long line of `<b x="`).
+    closes = text.rfind(">") + 1
+    return _TAG.sub(rewrite, text[:closes]) + text[closes:]
 
 
 def split_front_matter(text: str) -> tuple[FrontMatter | None, str]:

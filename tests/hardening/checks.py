@@ -48,26 +48,11 @@ def assert_span_inside(span: Span, lengths: list[int], what: str) -> None:
         assert span.column <= span.end_column, f"{what}: end column before start"
 
 
-def multi_line_end_column_bug(span: Span, lengths: list[int]) -> bool:
-    """The one known misplaced end (reported; test_regressions.py pins it with a strict
-    xfail): a syntax error on a token that spans lines gets its start column as its end
-    column (``max(column, end_column)`` in syntax/errors.py ``_token_span``)."""
-    return (
-        span.end_line > span.line
-        and span.end_column == span.column
-        and 1 <= span.end_line <= len(lengths)
-        and span.end_column > lengths[span.end_line - 1] + 1
-    )
-
-
 def assert_diagnostics_inside(diagnostics: Iterable[Diagnostic], text: str) -> None:
     lengths = line_positions(text)
     for diagnostic in diagnostics:
         where = f"{diagnostic.code} {diagnostic.message!r}"
-        span = diagnostic.span
-        if diagnostic.code == "AD001" and multi_line_end_column_bug(span, lengths):
-            span = Span(span.line, span.column, span.end_line, 1)
-        assert_span_inside(span, lengths, where)
+        assert_span_inside(diagnostic.span, lengths, where)
         for related in diagnostic.related:
             assert_span_inside(related.span, lengths, f"{where} related {related.message!r}")
         assert diagnostic.message.strip(), f"{diagnostic.code} has an empty message"

@@ -90,21 +90,64 @@ def load_template(text: str) -> Template:
 # -- parsing ------------------------------------------------------------------------------------
 
 
+MAX_NESTING = 200
+"""Collections inside collections a template may have (real ones have under 20).
+
+libyaml builds nested nodes by recursion in C, where running out of stack kills the
+process; so deeper documents are refused before they are built."""
+
+
 def _parse(text: str) -> Any:
     if text.lstrip().startswith("{"):
         try:
             json.loads(text)
         except json.JSONDecodeError as error:
             raise TemplateError(f"not valid JSON: {error.msg}", error.lineno, error.colno) from None
+        except RecursionError:
+            raise _too_deep() from None
     return _parse_yaml(text)
+
+
+def _too_deep() -> TemplateError:
+    return TemplateError(f"nested too deeply (more than {MAX_NESTING} levels)", 1, 1)
+
+
+def _could_nest_deeply(text: str) -> bool:
+    """Cheap and conservative: each level of nesting needs a ``[``/``{`` or a column of
+    indentation (or ``- `` on a line), so without many of either there is no deep nesting."""
+    openers = text.count("[") + text.count("{")
+    widest = max(map(len, text.splitlines()), default=0)
+    return openers + widest > MAX_NESTING
+
+
+def _nesting(text: str, loader_class: type) -> int:
+    """How deep collections nest, from libyaml's event stream (which needs no recursion);
+    stops counting once past :data:`MAX_NESTING`."""
+    import yaml
+
+    depth = deepest = 0
+    for event in yaml.parse(text, Loader=loader_class):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            deepest = max(deepest, depth)
+            if deepest > MAX_NESTING:
+                break
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+    return deepest
 
 
 def _parse_yaml(text: str) -> Any:
     import yaml
 
-    loader = _loader_class()(text)
+    loader_class = _loader_class()
+    loader = loader_class(text)
     try:
+        if _could_nest_deeply(text) and _nesting(text, loader_class) > MAX_NESTING:
+            raise _too_deep()
         return loader.get_single_data()
+    except RecursionError:
+        raise _too_deep() from None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
