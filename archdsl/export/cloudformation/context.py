@@ -54,6 +54,10 @@ class Context:
     def handle(self, node_id: str) -> Handle:
         return self.handles[node_id]
 
+    def resource(self, node_id: str) -> Resource:
+        """The main resource of a service (its handle's), for edges and finishers to amend."""
+        return self.template.resources[self.handles[node_id].logical_id]
+
     # -- adding resources ----------------------------------------------------------------------
 
     def add(

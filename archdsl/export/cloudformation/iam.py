@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from archdsl.export.cloudformation.template import Resource
+from archdsl.export.cloudformation.template import Resource, first_free
 
 POLICY_VERSION = "2012-10-17"
 
@@ -78,11 +78,7 @@ class RolePolicy:
             if statement.sid == clean and statement.resources == resource_list:
                 statement.actions += [a for a in actions if a not in statement.actions]
                 return
-        taken = {s.sid for s in self.statements}
-        unique, number = clean, 1
-        while unique in taken:
-            number += 1
-            unique = f"{clean}{number}"
+        unique = first_free(clean, {s.sid for s in self.statements})
         self.statements.append(_Statement(unique, list(actions), resource_list, condition))
 
     def finish(self) -> None:

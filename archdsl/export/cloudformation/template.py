@@ -10,6 +10,7 @@ the edges were drawn.
 from __future__ import annotations
 
 import re
+from collections.abc import Container
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,6 +34,18 @@ def compose(base: str, suffix: str) -> str:
     return base + suffix
 
 
+def first_free(wanted: str, taken: Container[str]) -> str:
+    """``wanted`` if it is not taken, else the first of ``wanted2``, ``wanted3``... that is not.
+
+    Logical ids, output ids, statement ids: every name of a template is made unique this way.
+    """
+    candidate, number = wanted, 1
+    while candidate in taken:
+        number += 1
+        candidate = f"{wanted}{number}"
+    return candidate
+
+
 class IdAllocator:
     """Unique logical ids, first come first served; a taken name gets ``2``, ``3``..."""
 
@@ -42,10 +55,7 @@ class IdAllocator:
     def take(self, wanted: str) -> str:
         if not LOGICAL_ID.fullmatch(wanted):
             raise ValueError(f"{wanted!r} is not a CloudFormation logical id")
-        candidate, number = wanted, 1
-        while candidate in self._taken:
-            number += 1
-            candidate = f"{wanted}{number}"
+        candidate = first_free(wanted, self._taken)
         self._taken.add(candidate)
         return candidate
 
@@ -184,11 +194,7 @@ class TemplateBuilder:
         owner: str,
         condition: str | None = None,
     ) -> None:
-        logical_id = wanted_id
-        number = 1
-        while logical_id in self.outputs:
-            number += 1
-            logical_id = f"{wanted_id}{number}"
+        logical_id = first_free(wanted_id, self.outputs)
         self._sequence += 1
         self.outputs[logical_id] = Output(
             logical_id, value, description, owner, self._sequence, condition

@@ -1,12 +1,15 @@
-"""What each kind of resource says about data flow: one small function per resource type.
+"""What each kind of resource says about data flow: one handler per resource type.
 
 Each handler receives the reader, the resource and the service that owns it, and adds edges
-in data-flow direction (:meth:`~.reading.Reader.add_edge`). Types without a handler count
-only through their plain references (:meth:`~.reading.Reader.plain_edges`).
+in data-flow direction (:meth:`~.reading.Reader.add_edge`). Most types say it through which
+properties name the other end: their handlers are made by :func:`along`, and the few that
+need more are functions of their own. Types without a handler count only through their
+plain references (:meth:`~.reading.Reader.plain_edges`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from archdsl.importers.cloudformation.loader import TemplateResource
@@ -15,6 +18,10 @@ from archdsl.importers.cloudformation.references import dig
 if TYPE_CHECKING:
     from archdsl.importers.cloudformation.reading import Reader
 
+Handler = Callable[["Reader", TemplateResource, str], None]
+Where = str | tuple[str, ...]
+"""A property of a resource, or the path of keys to a value inside one."""
+
 
 def as_list(value: Any) -> list[Any]:
     if value is None:
@@ -22,28 +29,29 @@ def as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
-def _mapping(reader: Reader, resource: TemplateResource, owner: str) -> None:
-    for source in reader.owners(resource.properties.get("EventSourceArn")):
-        reader.add_edge(source, owner)
+def along(
+    *, sources: tuple[Where, ...] = (), targets: tuple[Where, ...] = (), plain: bool = False
+) -> Handler:
+    """The handler of a type whose properties alone say where data flows: what ``sources``
+    name flows into the owner, then the owner flows into what ``targets`` name; with
+    ``plain``, the resource's other references count as well, as for a type with no handler.
+    """
 
-
-def _permission(reader: Reader, resource: TemplateResource, owner: str) -> None:
-    for source in reader.owners(resource.properties.get("SourceArn")):
-        reader.add_edge(source, owner)
-
-
-def _subscription(reader: Reader, resource: TemplateResource, owner: str) -> None:
-    for target in reader.owners(resource.properties.get("Endpoint")):
-        reader.add_edge(owner, target)
-
-
-def _bucket(reader: Reader, resource: TemplateResource, owner: str) -> None:
-    configuration = resource.properties.get("NotificationConfiguration")
-    if isinstance(configuration, dict):
-        for kind in ("LambdaConfigurations", "QueueConfigurations", "TopicConfigurations"):
-            for target in reader.owners(configuration.get(kind)):
+    def handle(reader: Reader, resource: TemplateResource, owner: str) -> None:
+        for where in sources:
+            for source in reader.owners(_at(resource, where)):
+                reader.add_edge(source, owner)
+        for where in targets:
+            for target in reader.owners(_at(resource, where)):
                 reader.add_edge(owner, target)
-    reader.plain_edges(resource, owner)
+        if plain:
+            reader.plain_edges(resource, owner)
+
+    return handle
+
+
+def _at(resource: TemplateResource, where: Where) -> Any:
+    return dig(resource.properties, *((where,) if isinstance(where, str) else where))
 
 
 def _rule(reader: Reader, resource: TemplateResource, owner: str) -> None:
@@ -53,20 +61,6 @@ def _rule(reader: Reader, resource: TemplateResource, owner: str) -> None:
         if isinstance(target, dict):
             for found in reader.owners(target.get("Arn")):
                 reader.add_edge(owner, found)
-
-
-def _schedule(reader: Reader, resource: TemplateResource, owner: str) -> None:
-    target = resource.properties.get("Target")
-    if isinstance(target, dict):
-        for found in reader.owners(target.get("Arn")):
-            reader.add_edge(owner, found)
-
-
-def _pipe(reader: Reader, resource: TemplateResource, owner: str) -> None:
-    for source in reader.owners(resource.properties.get("Source")):
-        reader.add_edge(source, owner)
-    for target in reader.owners(resource.properties.get("Target")):
-        reader.add_edge(owner, target)
 
 
 def _integration(reader: Reader, resource: TemplateResource, owner: str) -> None:
@@ -88,17 +82,6 @@ def _route_title(reader: Reader, integration: TemplateResource) -> str | None:
     return None
 
 
-def _rest_method(reader: Reader, resource: TemplateResource, owner: str) -> None:
-    for target in reader.owners(dig(resource.properties, "Integration", "Uri")):
-        reader.add_edge(owner, target)
-
-
-def _authorizer(reader: Reader, resource: TemplateResource, owner: str) -> None:
-    for key in ("JwtConfiguration", "ProviderARNs", "AuthorizerUri"):
-        for source in reader.owners(resource.properties.get(key)):
-            reader.add_edge(source, owner)
-
-
 def _resource_policy(reader: Reader, resource: TemplateResource, owner: str) -> None:
     for statement in as_list(dig(resource.properties, "PolicyDocument", "Statement")):
         if isinstance(statement, dict):
@@ -118,107 +101,10 @@ def _distribution(reader: Reader, resource: TemplateResource, owner: str) -> Non
                 reader.add_edge(owner, target)
 
 
-def _record(reader: Reader, resource: TemplateResource, owner: str) -> None:
-    for target in reader.owners(resource.properties.get("AliasTarget")):
-        reader.add_edge(owner, target)
-    for target in reader.owners(resource.properties.get("ResourceRecords")):
-        reader.add_edge(owner, target)
-
-
-def _acl_association(reader: Reader, resource: TemplateResource, owner: str) -> None:
-    for target in reader.owners(resource.properties.get("ResourceArn")):
-        reader.add_edge(owner, target)
-
-
-def _target_group(reader: Reader, resource: TemplateResource, owner: str) -> None:
-    for target in reader.owners(resource.properties.get("Targets")):
-        reader.add_edge(owner, target)
-
-
-def _container_service(reader: Reader, resource: TemplateResource, owner: str) -> None:
-    for balancer in reader.owners(resource.properties.get("LoadBalancers")):
-        reader.add_edge(balancer, owner)
-    reader.plain_edges(resource, owner)
-
-
 def _ingress(reader: Reader, resource: TemplateResource, owner: str) -> None:
     for source in reader.owners(resource.properties.get("SourceSecurityGroupId")):
         if not reader.joined(source, owner):
             reader.add_edge(source, owner)
-
-
-def _delivery_stream(reader: Reader, resource: TemplateResource, owner: str) -> None:
-    properties = resource.properties
-    for source in reader.owners(
-        dig(properties, "KinesisStreamSourceConfiguration", "KinesisStreamARN")
-    ):
-        reader.add_edge(source, owner)
-    for key in ("ExtendedS3DestinationConfiguration", "S3DestinationConfiguration"):
-        for target in reader.owners(dig(properties, key, "BucketARN")):
-            reader.add_edge(owner, target)
-
-
-def _table(reader: Reader, resource: TemplateResource, owner: str) -> None:
-    for target in reader.owners(
-        dig(resource.properties, "KinesisStreamSpecification", "StreamArn")
-    ):
-        reader.add_edge(owner, target)
-
-
-def _glue_table(reader: Reader, resource: TemplateResource, owner: str) -> None:
-    for source in reader.owners(
-        dig(resource.properties, "TableInput", "StorageDescriptor", "Location")
-    ):
-        reader.add_edge(source, owner)
-
-
-def _crawler(reader: Reader, resource: TemplateResource, owner: str) -> None:
-    for source in reader.owners(resource.properties.get("Targets")):
-        reader.add_edge(source, owner)
-
-
-def _workgroup(reader: Reader, resource: TemplateResource, owner: str) -> None:
-    location = dig(
-        resource.properties, "WorkGroupConfiguration", "ResultConfiguration", "OutputLocation"
-    )
-    for target in reader.owners(location):
-        reader.add_edge(owner, target)
-
-
-def _data_source(reader: Reader, resource: TemplateResource, owner: str) -> None:
-    for source in reader.owners(resource.properties.get("DataSourceParameters")):
-        reader.add_edge(source, owner)
-
-
-def _state_machine(reader: Reader, resource: TemplateResource, owner: str) -> None:
-    for key in ("DefinitionSubstitutions", "Definition", "DefinitionString"):
-        for target in reader.owners(resource.properties.get(key)):
-            reader.add_edge(owner, target)
-
-
-def _lake_location(reader: Reader, resource: TemplateResource, owner: str) -> None:
-    for source in reader.owners(resource.properties.get("ResourceArn")):
-        reader.add_edge(source, owner)
-
-
-def _appsync_source(reader: Reader, resource: TemplateResource, owner: str) -> None:
-    for key in ("DynamoDBConfig", "LambdaConfig", "OpenSearchServiceConfig", "HttpConfig"):
-        for target in reader.owners(resource.properties.get(key)):
-            reader.add_edge(owner, target)
-
-
-def _alarm(reader: Reader, resource: TemplateResource, owner: str) -> None:
-    """An alarm watches what its dimensions name and notifies its actions' targets."""
-    for source in reader.owners(resource.properties.get("Dimensions")):
-        reader.add_edge(source, owner)
-    for key in ("AlarmActions", "OKActions", "InsufficientDataActions"):
-        for target in reader.owners(resource.properties.get(key)):
-            reader.add_edge(owner, target)
-
-
-def _backup_selection(reader: Reader, resource: TemplateResource, owner: str) -> None:
-    for source in reader.owners(dig(resource.properties, "BackupSelection", "Resources")):
-        reader.add_edge(source, owner)
 
 
 def _function(reader: Reader, resource: TemplateResource, owner: str) -> None:
@@ -228,38 +114,59 @@ def _function(reader: Reader, resource: TemplateResource, owner: str) -> None:
     reader.plain_edges(resource, owner)
 
 
-HANDLERS = {
+_AUTHORIZER = along(sources=("JwtConfiguration", "ProviderARNs", "AuthorizerUri"))
+_NOTIFICATIONS = ("LambdaConfigurations", "QueueConfigurations", "TopicConfigurations")
+
+HANDLERS: dict[str, Handler] = {
     "AWS::Lambda::Function": _function,
-    "AWS::Lambda::EventSourceMapping": _mapping,
-    "AWS::Lambda::Permission": _permission,
-    "AWS::SNS::Subscription": _subscription,
-    "AWS::S3::Bucket": _bucket,
+    "AWS::Lambda::EventSourceMapping": along(sources=("EventSourceArn",)),
+    "AWS::Lambda::Permission": along(sources=("SourceArn",)),
+    "AWS::SNS::Subscription": along(targets=("Endpoint",)),
+    "AWS::S3::Bucket": along(
+        targets=tuple(("NotificationConfiguration", kind) for kind in _NOTIFICATIONS),
+        plain=True,
+    ),
     "AWS::Events::Rule": _rule,
-    "AWS::Scheduler::Schedule": _schedule,
-    "AWS::Pipes::Pipe": _pipe,
+    "AWS::Scheduler::Schedule": along(targets=(("Target", "Arn"),)),
+    "AWS::Pipes::Pipe": along(sources=("Source",), targets=("Target",)),
     "AWS::ApiGatewayV2::Integration": _integration,
-    "AWS::ApiGateway::Method": _rest_method,
-    "AWS::ApiGatewayV2::Authorizer": _authorizer,
-    "AWS::ApiGateway::Authorizer": _authorizer,
+    "AWS::ApiGateway::Method": along(targets=(("Integration", "Uri"),)),
+    "AWS::ApiGatewayV2::Authorizer": _AUTHORIZER,
+    "AWS::ApiGateway::Authorizer": _AUTHORIZER,
     "AWS::SQS::QueuePolicy": _resource_policy,
     "AWS::SNS::TopicPolicy": _resource_policy,
     "AWS::S3::BucketPolicy": _resource_policy,
     "AWS::CloudFront::Distribution": _distribution,
-    "AWS::Route53::RecordSet": _record,
-    "AWS::WAFv2::WebACLAssociation": _acl_association,
-    "AWS::ElasticLoadBalancingV2::TargetGroup": _target_group,
-    "AWS::ECS::Service": _container_service,
+    "AWS::Route53::RecordSet": along(targets=("AliasTarget", "ResourceRecords")),
+    "AWS::WAFv2::WebACLAssociation": along(targets=("ResourceArn",)),
+    "AWS::ElasticLoadBalancingV2::TargetGroup": along(targets=("Targets",)),
+    "AWS::ECS::Service": along(sources=("LoadBalancers",), plain=True),
     "AWS::EC2::SecurityGroupIngress": _ingress,
-    "AWS::KinesisFirehose::DeliveryStream": _delivery_stream,
-    "AWS::DynamoDB::Table": _table,
-    "AWS::Glue::Table": _glue_table,
-    "AWS::Glue::Crawler": _crawler,
-    "AWS::Athena::WorkGroup": _workgroup,
-    "AWS::QuickSight::DataSource": _data_source,
-    "AWS::StepFunctions::StateMachine": _state_machine,
-    "AWS::LakeFormation::Resource": _lake_location,
-    "AWS::AppSync::DataSource": _appsync_source,
-    "AWS::Backup::BackupSelection": _backup_selection,
-    "AWS::CloudWatch::Alarm": _alarm,
+    "AWS::KinesisFirehose::DeliveryStream": along(
+        sources=(("KinesisStreamSourceConfiguration", "KinesisStreamARN"),),
+        targets=(
+            ("ExtendedS3DestinationConfiguration", "BucketARN"),
+            ("S3DestinationConfiguration", "BucketARN"),
+        ),
+    ),
+    "AWS::DynamoDB::Table": along(targets=(("KinesisStreamSpecification", "StreamArn"),)),
+    "AWS::Glue::Table": along(sources=(("TableInput", "StorageDescriptor", "Location"),)),
+    "AWS::Glue::Crawler": along(sources=("Targets",)),
+    "AWS::Athena::WorkGroup": along(
+        targets=(("WorkGroupConfiguration", "ResultConfiguration", "OutputLocation"),)
+    ),
+    "AWS::QuickSight::DataSource": along(sources=("DataSourceParameters",)),
+    "AWS::StepFunctions::StateMachine": along(
+        targets=("DefinitionSubstitutions", "Definition", "DefinitionString")
+    ),
+    "AWS::LakeFormation::Resource": along(sources=("ResourceArn",)),
+    "AWS::AppSync::DataSource": along(
+        targets=("DynamoDBConfig", "LambdaConfig", "OpenSearchServiceConfig", "HttpConfig")
+    ),
+    "AWS::Backup::BackupSelection": along(sources=(("BackupSelection", "Resources"),)),
+    # An alarm watches what its dimensions name and notifies its actions' targets.
+    "AWS::CloudWatch::Alarm": along(
+        sources=("Dimensions",), targets=("AlarmActions", "OKActions", "InsufficientDataActions")
+    ),
 }
 """What each kind of resource says about data flow (resources not listed: plain references)."""

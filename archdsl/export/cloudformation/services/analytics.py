@@ -13,7 +13,7 @@ from archdsl.emit.cloudformation import AwsNode
 from archdsl.export.cloudformation.context import Context, Handle
 from archdsl.export.cloudformation.intrinsics import Equals, GetAtt, Not, Ref, Sub
 from archdsl.export.cloudformation.registry import finisher, service
-from archdsl.export.cloudformation.services import compute_role, output, register
+from archdsl.export.cloudformation.services import Face, compute_role, output, publish, register
 from archdsl.export.cloudformation.services.data import bucket_url
 
 RESULTS_PREFIX = "athena-results/"
@@ -65,20 +65,9 @@ def build_workgroup(ctx: Context, node: AwsNode) -> None:
         output(
             ctx, node, "GlueDatabaseName", Ref(database.logical_id), f"{node.title}: Glue database"
         )
-    register(
-        ctx,
-        node,
-        Handle(
-            workgroup.logical_id,
-            arn=Sub(ctx.arn_text("athena", f"workgroup/${{{workgroup.logical_id}}}")),
-            ref=Ref(workgroup.logical_id),
-            env="WORKGROUP_NAME",
-            extra=extra,
-        ),
-    )
-    output(
-        ctx, node, "WorkGroupName", Ref(workgroup.logical_id), f"{node.title}: Athena work group"
-    )
+    arn = Sub(ctx.arn_text("athena", f"workgroup/${{{workgroup.logical_id}}}"))
+    face = Face("WORKGROUP_NAME", arn, output="WorkGroupName", says="Athena work group")
+    publish(ctx, node, workgroup, face, **extra)
 
 
 def results_bucket(ctx: Context, node: AwsNode) -> AwsNode | None:
@@ -98,7 +87,7 @@ def finish_workgroup(ctx: Context, node: AwsNode) -> None:
     bucket = results_bucket(ctx, node)
     if bucket is None:
         return
-    workgroup = ctx.template.resources[ctx.handle(node.id).logical_id]
+    workgroup = ctx.resource(node.id)
     workgroup.properties["WorkGroupConfiguration"]["ResultConfiguration"] = {
         "OutputLocation": bucket_url(ctx, bucket, RESULTS_PREFIX),
         "EncryptionConfiguration": {"EncryptionOption": "SSE_S3"},
@@ -107,7 +96,7 @@ def finish_workgroup(ctx: Context, node: AwsNode) -> None:
 
 
 def _expire_results(ctx: Context, bucket: AwsNode) -> None:
-    resource = ctx.template.resources[ctx.handle(bucket.id).logical_id]
+    resource = ctx.resource(bucket.id)
     lifecycle = resource.properties.setdefault("LifecycleConfiguration", {"Rules": []})
     rule = {
         "Id": "expire-athena-results",

@@ -12,16 +12,18 @@ from typing import Any
 
 from archdsl.emit.cloudformation import AwsNode
 from archdsl.export.cloudformation import network
-from archdsl.export.cloudformation.context import Context, Handle
+from archdsl.export.cloudformation.context import Context
 from archdsl.export.cloudformation.iam import RolePolicy, role_properties
 from archdsl.export.cloudformation.intrinsics import GetAtt, Ref, Select, Sub
 from archdsl.export.cloudformation.registry import finisher, service
 from archdsl.export.cloudformation.services import (
+    REF,
+    Face,
     allow_logs,
     compute_role,
     log_group,
-    output,
-    register,
+    managed_role,
+    publish,
     tags,
 )
 from archdsl.export.cloudformation.stubs import Call, handler_code
@@ -82,30 +84,21 @@ def build_function(ctx: Context, node: AwsNode) -> None:
             "*",
         )
     function = ctx.add(node, "Function", "AWS::Lambda::Function", properties)
-    register(
+    publish(
         ctx,
         node,
-        Handle(
-            function.logical_id,
-            arn=GetAtt(function.logical_id, "Arn"),
-            ref=Ref(function.logical_id),
-            env="FUNCTION_NAME",
-            extra={
-                # Other compute services name the function by its name, not by Ref: two
-                # functions calling each other would otherwise depend on each other.
-                "arn_by_name": Sub(ctx.arn_text("lambda", f"function:{name_text}")),
-                "name_by_name": Sub(name_text),
-            },
-        ),
-    )
-    output(
-        ctx, node, "FunctionArn", GetAtt(function.logical_id, "Arn"), f"{node.title}: function ARN"
+        function,
+        Face("FUNCTION_NAME", "Arn", output="FunctionArn", says="function ARN", shows="Arn"),
+        # Other compute services name the function by its name, not by Ref: two functions
+        # calling each other would otherwise depend on each other.
+        arn_by_name=Sub(ctx.arn_text("lambda", f"function:{name_text}")),
+        name_by_name=Sub(name_text),
     )
 
 
 @finisher("lambda")
 def finish_function(ctx: Context, node: AwsNode) -> None:
-    function = ctx.template.resources[ctx.handle(node.id).logical_id]
+    function = ctx.resource(node.id)
     variables = ctx.env.get(node.id)
     if variables:
         function.properties["Environment"] = {"Variables": dict(sorted(variables.items()))}
@@ -209,24 +202,8 @@ def build_container_service(ctx: Context, node: AwsNode) -> None:
             },
         },
     )
-    register(
-        ctx,
-        node,
-        Handle(
-            container_service.logical_id,
-            arn=Ref(container_service.logical_id),
-            ref=GetAtt(container_service.logical_id, "Name"),
-            env="SERVICE_NAME",
-            extra={"task": task.logical_id, "container": node.slug},
-        ),
-    )
-    output(
-        ctx,
-        node,
-        "ServiceName",
-        GetAtt(container_service.logical_id, "Name"),
-        f"{node.title}: ECS service",
-    )
+    face = Face("SERVICE_NAME", REF, "Name", output="ServiceName", says="ECS service")
+    publish(ctx, node, container_service, face, task=task.logical_id, container=node.slug)
 
 
 def _capacity(node: AwsNode) -> dict[str, Any]:
@@ -291,12 +268,7 @@ def build_instance(ctx: Context, node: AwsNode) -> None:
             "Tags": tags(ctx.name(node)),
         },
     )
-    register(
-        ctx,
-        node,
-        Handle(instance.logical_id, ref=Ref(instance.logical_id), env="INSTANCE_ID"),
-    )
-    output(ctx, node, "InstanceId", Ref(instance.logical_id), f"{node.title}: instance id")
+    publish(ctx, node, instance, Face("INSTANCE_ID", output="InstanceId", says="instance id"))
 
 
 # -- Glue ---------------------------------------------------------------------------------------
@@ -336,22 +308,13 @@ def build_glue_job(ctx: Context, node: AwsNode) -> None:
             "DefaultArguments": {"--job-language": "python"},
         },
     )
-    register(
-        ctx,
-        node,
-        Handle(
-            job.logical_id,
-            arn=Sub(ctx.arn_text("glue", f"job/{name_text}")),
-            ref=Ref(job.logical_id),
-            env="JOB_NAME",
-        ),
-    )
-    output(ctx, node, "JobName", Ref(job.logical_id), f"{node.title}: Glue job")
+    arn = Sub(ctx.arn_text("glue", f"job/{name_text}"))
+    publish(ctx, node, job, Face("JOB_NAME", arn, output="JobName", says="Glue job"))
 
 
 @finisher("glue")
 def finish_glue_job(ctx: Context, node: AwsNode) -> None:
-    job = ctx.template.resources[ctx.handle(node.id).logical_id]
+    job = ctx.resource(node.id)
     for name, value in sorted(ctx.env.get(node.id, {}).items()):
         job.properties["DefaultArguments"]["--" + name.lower()] = value
 
@@ -381,28 +344,19 @@ def build_state_machine(ctx: Context, node: AwsNode) -> None:
             "RoleArn": GetAtt(role.logical_id, "Arn"),
         },
     )
-    register(
+    publish(
         ctx,
         node,
-        Handle(
-            machine.logical_id,
-            arn=Ref(machine.logical_id),
-            ref=Ref(machine.logical_id),
-            env="STATE_MACHINE_ARN",
-            extra={
-                "arn_by_name": Sub(ctx.arn_text("states", f"stateMachine:{name_text}")),
-                "name_by_name": Sub(ctx.arn_text("states", f"stateMachine:{name_text}")),
-            },
-        ),
-    )
-    output(
-        ctx, node, "StateMachineArn", Ref(machine.logical_id), f"{node.title}: state machine ARN"
+        machine,
+        Face("STATE_MACHINE_ARN", REF, output="StateMachineArn", says="state machine ARN"),
+        arn_by_name=Sub(ctx.arn_text("states", f"stateMachine:{name_text}")),
+        name_by_name=Sub(ctx.arn_text("states", f"stateMachine:{name_text}")),
     )
 
 
 @finisher("step_functions")
 def finish_state_machine(ctx: Context, node: AwsNode) -> None:
-    machine = ctx.template.resources[ctx.handle(node.id).logical_id]
+    machine = ctx.resource(node.id)
     found = steps(ctx, node.id)
     states: dict[str, Any] = {}
     substitutions: dict[str, Any] = {}
@@ -495,18 +449,8 @@ def build_batch(ctx: Context, node: AwsNode) -> None:
             },
         },
     )
-    register(
-        ctx,
-        node,
-        Handle(
-            queue.logical_id,
-            arn=Ref(queue.logical_id),
-            ref=Ref(queue.logical_id),
-            env="JOB_QUEUE_ARN",
-            extra={"definition": definition.logical_id},
-        ),
-    )
-    output(ctx, node, "JobQueueArn", Ref(queue.logical_id), f"{node.title}: job queue ARN")
+    face = Face("JOB_QUEUE_ARN", REF, output="JobQueueArn", says="job queue ARN")
+    publish(ctx, node, queue, face, definition=definition.logical_id)
 
 
 @finisher("batch")
@@ -524,17 +468,7 @@ def finish_batch(ctx: Context, node: AwsNode) -> None:
 
 @service("eks")
 def build_eks(ctx: Context, node: AwsNode) -> None:
-    role = ctx.add(
-        node,
-        "ClusterRole",
-        "AWS::IAM::Role",
-        {
-            **role_properties("eks.amazonaws.com"),
-            "ManagedPolicyArns": [
-                Sub("arn:${AWS::Partition}:iam::aws:policy/AmazonEKSClusterPolicy")
-            ],
-        },
-    )
+    role = managed_role(ctx, node, "ClusterRole", "eks.amazonaws.com", "AmazonEKSClusterPolicy")
     cluster = ctx.add(
         node,
         "Cluster",
@@ -550,23 +484,14 @@ def build_eks(ctx: Context, node: AwsNode) -> None:
             },
         },
     )
-    register(
-        ctx,
-        node,
-        Handle(
-            cluster.logical_id,
-            arn=GetAtt(cluster.logical_id, "Arn"),
-            ref=Ref(cluster.logical_id),
-            env="CLUSTER_NAME",
-        ),
+    face = Face(
+        "CLUSTER_NAME",
+        "Arn",
+        output="ClusterEndpoint",
+        says="Kubernetes API endpoint",
+        shows="Endpoint",
     )
-    output(
-        ctx,
-        node,
-        "ClusterEndpoint",
-        GetAtt(cluster.logical_id, "Endpoint"),
-        f"{node.title}: Kubernetes API endpoint",
-    )
+    publish(ctx, node, cluster, face)
 
 
 @service("lightsail")
@@ -581,13 +506,7 @@ def build_lightsail(ctx: Context, node: AwsNode) -> None:
             "BundleId": "nano_3_0",
         },
     )
-    register(
-        ctx, node, Handle(instance.logical_id, ref=Ref(instance.logical_id), env="INSTANCE_NAME")
+    face = Face(
+        "INSTANCE_NAME", output="PublicIp", says="public IP address", shows="PublicIpAddress"
     )
-    output(
-        ctx,
-        node,
-        "PublicIp",
-        GetAtt(instance.logical_id, "PublicIpAddress"),
-        f"{node.title}: public IP address",
-    )
+    publish(ctx, node, instance, face)

@@ -7,14 +7,18 @@ databases let RDS, DocumentDB or Redshift manage the master password in Secrets 
 
 from __future__ import annotations
 
+import copy
+from dataclasses import dataclass
+from enum import Enum
 from typing import Any
 
 from archdsl.emit.cloudformation import AwsNode
 from archdsl.export.cloudformation import network
-from archdsl.export.cloudformation.context import Context, Handle
+from archdsl.export.cloudformation.context import Context
 from archdsl.export.cloudformation.intrinsics import GetAtt, Ref, Select, Sub
 from archdsl.export.cloudformation.registry import service
-from archdsl.export.cloudformation.services import output, register
+from archdsl.export.cloudformation.services import REF, Face, publish
+from archdsl.export.cloudformation.template import Resource
 
 NOTIFYING_TARGETS = frozenset({"lambda", "sqs", "sns"})
 
@@ -38,32 +42,24 @@ def build_table(ctx: Context, node: AwsNode) -> None:
         },
         retain=True,
     )
-    register(
-        ctx,
-        node,
-        Handle(
-            table.logical_id,
-            arn=GetAtt(table.logical_id, "Arn"),
-            ref=Ref(table.logical_id),
-            env="TABLE_NAME",
-        ),
-    )
-    output(ctx, node, "TableName", Ref(table.logical_id), f"{node.title}: table name")
+    publish(ctx, node, table, Face("TABLE_NAME", "Arn", output="TableName", says="table name"))
 
 
 # -- S3 and Glacier -----------------------------------------------------------------------------
 
 
-def bucket_has_notifications(ctx: Context, node: AwsNode) -> bool:
-    return any(
-        flow.source == node.id and ctx.node(flow.target).key in NOTIFYING_TARGETS
-        for flow in ctx.plan.flows
-    )
+def private_bucket(
+    ctx: Context,
+    node: AwsNode,
+    suffix: str,
+    name_text: str,
+    more: dict[str, Any] | None = None,
+) -> Resource:
+    """An encrypted bucket named ``name_text``, closed to the public, that outlives the stack.
 
-
-@service("s3", "glacier")
-def build_bucket(ctx: Context, node: AwsNode) -> None:
-    name_text = ctx.name_text(node, suffix="-${AWS::AccountId}")
+    Every bucket of the template is one: the diagram's own, and those that services keep for
+    themselves (trail logs, pipeline artifacts, a delivery stream's fallback destination).
+    """
     properties: dict[str, Any] = {
         "BucketName": Sub(name_text),
         "BucketEncryption": {
@@ -77,11 +73,27 @@ def build_bucket(ctx: Context, node: AwsNode) -> None:
             "IgnorePublicAcls": True,
             "RestrictPublicBuckets": True,
         },
-        "OwnershipControls": {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]},
+        **(more or {}),
+    }
+    return ctx.add(node, suffix, "AWS::S3::Bucket", properties, retain=True)
+
+
+def bucket_has_notifications(ctx: Context, node: AwsNode) -> bool:
+    return any(
+        flow.source == node.id and ctx.node(flow.target).key in NOTIFYING_TARGETS
+        for flow in ctx.plan.flows
+    )
+
+
+@service("s3", "glacier")
+def build_bucket(ctx: Context, node: AwsNode) -> None:
+    name_text = ctx.name_text(node, suffix="-${AWS::AccountId}")
+    more: dict[str, Any] = {
+        "OwnershipControls": {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]}
     }
     if node.key == "glacier":
         # S3 Glacier vaults have no CloudFormation type; the storage classes are the modern form.
-        properties["LifecycleConfiguration"] = {
+        more["LifecycleConfiguration"] = {
             "Rules": [
                 {
                     "Id": "archive-to-glacier",
@@ -90,23 +102,20 @@ def build_bucket(ctx: Context, node: AwsNode) -> None:
                 }
             ]
         }
-    bucket = ctx.add(node, "Bucket", "AWS::S3::Bucket", properties, retain=True)
+    bucket = private_bucket(ctx, node, "Bucket", name_text, more)
     arn_by_name = Sub(f"arn:${{AWS::Partition}}:s3:::{name_text}")
     by_name = bucket_has_notifications(ctx, node)
     # A bucket that notifies a function, queue or topic depends on their permission or policy;
     # everything that refers to it then uses its name, or the template would have a cycle.
-    register(
-        ctx,
-        node,
-        Handle(
-            bucket.logical_id,
-            arn=arn_by_name if by_name else GetAtt(bucket.logical_id, "Arn"),
-            ref=Sub(name_text) if by_name else Ref(bucket.logical_id),
-            env="BUCKET_NAME",
-            extra={"arn_by_name": arn_by_name, "name_text": name_text},
-        ),
+    face = Face(
+        "BUCKET_NAME",
+        arn_by_name if by_name else "Arn",
+        Sub(name_text) if by_name else REF,
+        output="BucketName",
+        says="bucket name",
+        shows=REF,
     )
-    output(ctx, node, "BucketName", Ref(bucket.logical_id), f"{node.title}: bucket name")
+    publish(ctx, node, bucket, face, arn_by_name=arn_by_name, name_text=name_text)
 
 
 def bucket_objects(ctx: Context, node: AwsNode, prefix: str = "") -> Any:
@@ -125,24 +134,47 @@ def bucket_url(ctx: Context, node: AwsNode, prefix: str) -> Any:
     return Sub(f"s3://{handle.extra['name_text']}/{prefix}")
 
 
-# -- Relational and document databases ----------------------------------------------------------
+# -- Databases and caches in the VPC ------------------------------------------------------------
 
 
-def _subnet_group(ctx: Context, node: AwsNode, type_: str, description_key: str) -> str:
-    group = ctx.add(
-        node,
-        "SubnetGroup",
-        type_,
-        {description_key: f"Subnets of {node.title}", "SubnetIds": network.subnet_ids(ctx, node)},
-    )
-    return group.logical_id
+class Slot(Enum):
+    """Where a :class:`Store`'s properties take what only the export knows."""
+
+    SUBNET_GROUP = "a Ref to the store's subnet group"
+    SECURITY_GROUPS = "a list of the store's security group"
+    DESCRIPTION = "the title and id of the store in the diagram"
+    CLUSTER = "a Ref to the cluster (in its instance's properties)"
 
 
-@service("rds")
-def build_rds(ctx: Context, node: AwsNode) -> None:
-    subnets = _subnet_group(ctx, node, "AWS::RDS::DBSubnetGroup", "DBSubnetGroupDescription")
-    instance = ctx.add(
-        node,
+@dataclass(frozen=True)
+class Store:
+    """A database or cache drawn as one service: a subnet group over the subnets it is drawn
+    in, the store itself in its own security group, and, for a cluster, the one instance in
+    it. Callers find it by its endpoint (``face.ref``).
+
+    Properties are data, with :class:`Slot` values where the export fills in what only it
+    knows: adding such a store is adding an entry to :data:`STORES`.
+    """
+
+    subnet_group: tuple[str, str]
+    """The subnet group's type and the name of its description property."""
+    suffix: str
+    type: str
+    properties: dict[str, Any]
+    face: Face
+    secret: str | None = None
+    """The attribute naming the secret that AWS keeps the master password in."""
+    instance: tuple[str, dict[str, Any]] | None = None
+    """The type and properties of the cluster's one instance."""
+
+
+_RDS_SUBNETS = ("AWS::RDS::DBSubnetGroup", "DBSubnetGroupDescription")
+_CLUSTER_ENDPOINT = Face("DB_HOST", ref="Endpoint", output="Endpoint", says="cluster endpoint")
+_SMALL_INSTANCE = {"DBClusterIdentifier": Slot.CLUSTER, "DBInstanceClass": "db.t3.medium"}
+
+STORES: dict[str, Store] = {
+    "rds": Store(
+        _RDS_SUBNETS,
         "Database",
         "AWS::RDS::DBInstance",
         {
@@ -153,38 +185,17 @@ def build_rds(ctx: Context, node: AwsNode) -> None:
             "StorageEncrypted": True,
             "MasterUsername": "dbadmin",
             "ManageMasterUserPassword": True,
-            "DBSubnetGroupName": Ref(subnets),
-            "VPCSecurityGroups": [network.security_group(ctx, node)],
+            "DBSubnetGroupName": Slot.SUBNET_GROUP,
+            "VPCSecurityGroups": Slot.SECURITY_GROUPS,
             "PubliclyAccessible": False,
             "BackupRetentionPeriod": 7,
             "CopyTagsToSnapshot": True,
         },
-        retain=True,
-    )
-    register(
-        ctx,
-        node,
-        Handle(
-            instance.logical_id,
-            ref=GetAtt(instance.logical_id, "Endpoint.Address"),
-            env="DB_HOST",
-            extra={"secret": GetAtt(instance.logical_id, "MasterUserSecret.SecretArn")},
-        ),
-    )
-    output(
-        ctx,
-        node,
-        "Endpoint",
-        GetAtt(instance.logical_id, "Endpoint.Address"),
-        f"{node.title}: database host",
-    )
-
-
-@service("aurora")
-def build_aurora(ctx: Context, node: AwsNode) -> None:
-    subnets = _subnet_group(ctx, node, "AWS::RDS::DBSubnetGroup", "DBSubnetGroupDescription")
-    cluster = ctx.add(
-        node,
+        Face("DB_HOST", ref="Endpoint.Address", output="Endpoint", says="database host"),
+        secret="MasterUserSecret.SecretArn",
+    ),
+    "aurora": Store(
+        _RDS_SUBNETS,
         "Cluster",
         "AWS::RDS::DBCluster",
         {
@@ -192,161 +203,72 @@ def build_aurora(ctx: Context, node: AwsNode) -> None:
             "MasterUsername": "dbadmin",
             "ManageMasterUserPassword": True,
             "StorageEncrypted": True,
-            "DBSubnetGroupName": Ref(subnets),
-            "VpcSecurityGroupIds": [network.security_group(ctx, node)],
+            "DBSubnetGroupName": Slot.SUBNET_GROUP,
+            "VpcSecurityGroupIds": Slot.SECURITY_GROUPS,
             "ServerlessV2ScalingConfiguration": {"MinCapacity": 0.5, "MaxCapacity": 4},
             "BackupRetentionPeriod": 7,
             "CopyTagsToSnapshot": True,
         },
-        retain=True,
-    )
-    ctx.add(
-        node,
-        "Instance",
-        "AWS::RDS::DBInstance",
-        {
-            "Engine": "aurora-postgresql",
-            "DBInstanceClass": "db.serverless",
-            "DBClusterIdentifier": Ref(cluster.logical_id),
-        },
-        retain=True,
-    )
-    register(
-        ctx,
-        node,
-        Handle(
-            cluster.logical_id,
-            ref=GetAtt(cluster.logical_id, "Endpoint.Address"),
-            env="DB_HOST",
-            extra={"secret": GetAtt(cluster.logical_id, "MasterUserSecret.SecretArn")},
+        Face("DB_HOST", ref="Endpoint.Address", output="Endpoint", says="cluster endpoint"),
+        secret="MasterUserSecret.SecretArn",
+        instance=(
+            "AWS::RDS::DBInstance",
+            {
+                "Engine": "aurora-postgresql",
+                "DBInstanceClass": "db.serverless",
+                "DBClusterIdentifier": Slot.CLUSTER,
+            },
         ),
-    )
-    output(
-        ctx,
-        node,
-        "Endpoint",
-        GetAtt(cluster.logical_id, "Endpoint.Address"),
-        f"{node.title}: cluster endpoint",
-    )
-
-
-@service("documentdb")
-def build_documentdb(ctx: Context, node: AwsNode) -> None:
-    subnets = _subnet_group(ctx, node, "AWS::DocDB::DBSubnetGroup", "DBSubnetGroupDescription")
-    cluster = ctx.add(
-        node,
+    ),
+    "documentdb": Store(
+        ("AWS::DocDB::DBSubnetGroup", "DBSubnetGroupDescription"),
         "Cluster",
         "AWS::DocDB::DBCluster",
         {
             "MasterUsername": "dbadmin",
             "ManageMasterUserPassword": True,
             "StorageEncrypted": True,
-            "DBSubnetGroupName": Ref(subnets),
-            "VpcSecurityGroupIds": [network.security_group(ctx, node)],
+            "DBSubnetGroupName": Slot.SUBNET_GROUP,
+            "VpcSecurityGroupIds": Slot.SECURITY_GROUPS,
             "BackupRetentionPeriod": 7,
         },
-        retain=True,
-    )
-    ctx.add(
-        node,
-        "Instance",
-        "AWS::DocDB::DBInstance",
-        {"DBClusterIdentifier": Ref(cluster.logical_id), "DBInstanceClass": "db.t3.medium"},
-        retain=True,
-    )
-    register(
-        ctx,
-        node,
-        Handle(cluster.logical_id, ref=GetAtt(cluster.logical_id, "Endpoint"), env="DB_HOST"),
-    )
-    output(
-        ctx,
-        node,
-        "Endpoint",
-        GetAtt(cluster.logical_id, "Endpoint"),
-        f"{node.title}: cluster endpoint",
-    )
-
-
-@service("neptune")
-def build_neptune(ctx: Context, node: AwsNode) -> None:
-    subnets = _subnet_group(ctx, node, "AWS::Neptune::DBSubnetGroup", "DBSubnetGroupDescription")
-    cluster = ctx.add(
-        node,
+        _CLUSTER_ENDPOINT,
+        instance=("AWS::DocDB::DBInstance", _SMALL_INSTANCE),
+    ),
+    "neptune": Store(
+        ("AWS::Neptune::DBSubnetGroup", "DBSubnetGroupDescription"),
         "Cluster",
         "AWS::Neptune::DBCluster",
         {
             "StorageEncrypted": True,
             "IamAuthEnabled": True,
-            "DBSubnetGroupName": Ref(subnets),
-            "VpcSecurityGroupIds": [network.security_group(ctx, node)],
+            "DBSubnetGroupName": Slot.SUBNET_GROUP,
+            "VpcSecurityGroupIds": Slot.SECURITY_GROUPS,
             "BackupRetentionPeriod": 7,
         },
-        retain=True,
-    )
-    ctx.add(
-        node,
-        "Instance",
-        "AWS::Neptune::DBInstance",
-        {"DBClusterIdentifier": Ref(cluster.logical_id), "DBInstanceClass": "db.t3.medium"},
-        retain=True,
-    )
-    register(
-        ctx,
-        node,
-        Handle(cluster.logical_id, ref=GetAtt(cluster.logical_id, "Endpoint"), env="DB_HOST"),
-    )
-    output(
-        ctx,
-        node,
-        "Endpoint",
-        GetAtt(cluster.logical_id, "Endpoint"),
-        f"{node.title}: cluster endpoint",
-    )
-
-
-@service("elasticache")
-def build_cache(ctx: Context, node: AwsNode) -> None:
-    subnets = _subnet_group(ctx, node, "AWS::ElastiCache::SubnetGroup", "Description")
-    group = ctx.add(
-        node,
+        _CLUSTER_ENDPOINT,
+        instance=("AWS::Neptune::DBInstance", _SMALL_INSTANCE),
+    ),
+    "elasticache": Store(
+        ("AWS::ElastiCache::SubnetGroup", "Description"),
         "ReplicationGroup",
         "AWS::ElastiCache::ReplicationGroup",
         {
-            "ReplicationGroupDescription": f"{node.title} ({node.id} in the diagram)",
+            "ReplicationGroupDescription": Slot.DESCRIPTION,
             "Engine": "valkey",
             "CacheNodeType": "cache.t4g.micro",
             "NumCacheClusters": 1,
-            "CacheSubnetGroupName": Ref(subnets),
-            "SecurityGroupIds": [network.security_group(ctx, node)],
+            "CacheSubnetGroupName": Slot.SUBNET_GROUP,
+            "SecurityGroupIds": Slot.SECURITY_GROUPS,
             "AtRestEncryptionEnabled": True,
             "TransitEncryptionEnabled": True,
         },
-        retain=True,
-    )
-    register(
-        ctx,
-        node,
-        Handle(
-            group.logical_id,
-            ref=GetAtt(group.logical_id, "PrimaryEndPoint.Address"),
-            env="CACHE_HOST",
+        Face(
+            "CACHE_HOST", ref="PrimaryEndPoint.Address", output="Endpoint", says="primary endpoint"
         ),
-    )
-    output(
-        ctx,
-        node,
-        "Endpoint",
-        GetAtt(group.logical_id, "PrimaryEndPoint.Address"),
-        f"{node.title}: primary endpoint",
-    )
-
-
-@service("redshift")
-def build_redshift(ctx: Context, node: AwsNode) -> None:
-    subnets = _subnet_group(ctx, node, "AWS::Redshift::ClusterSubnetGroup", "Description")
-    cluster = ctx.add(
-        node,
+    ),
+    "redshift": Store(
+        ("AWS::Redshift::ClusterSubnetGroup", "Description"),
         "Cluster",
         "AWS::Redshift::Cluster",
         {
@@ -357,28 +279,46 @@ def build_redshift(ctx: Context, node: AwsNode) -> None:
             "ManageMasterPassword": True,
             "Encrypted": True,
             "PubliclyAccessible": False,
-            "ClusterSubnetGroupName": Ref(subnets),
-            "VpcSecurityGroupIds": [network.security_group(ctx, node)],
+            "ClusterSubnetGroupName": Slot.SUBNET_GROUP,
+            "VpcSecurityGroupIds": Slot.SECURITY_GROUPS,
         },
-        retain=True,
-    )
-    register(
-        ctx,
+        Face("WAREHOUSE_HOST", ref="Endpoint.Address", output="Endpoint", says="cluster endpoint"),
+        secret="MasterPasswordSecretArn",
+    ),
+}
+
+
+@service(*STORES)
+def build_store(ctx: Context, node: AwsNode) -> None:
+    kind = STORES[node.key]
+    group_type, description_key = kind.subnet_group
+    subnets = ctx.add(
         node,
-        Handle(
-            cluster.logical_id,
-            ref=GetAtt(cluster.logical_id, "Endpoint.Address"),
-            env="WAREHOUSE_HOST",
-            extra={"secret": GetAtt(cluster.logical_id, "MasterPasswordSecretArn")},
-        ),
+        "SubnetGroup",
+        group_type,
+        {description_key: f"Subnets of {node.title}", "SubnetIds": network.subnet_ids(ctx, node)},
     )
-    output(
-        ctx,
-        node,
-        "Endpoint",
-        GetAtt(cluster.logical_id, "Endpoint.Address"),
-        f"{node.title}: cluster endpoint",
-    )
+    # The security group is made here, so that the template lists it before the store.
+    slots: dict[Slot, Any] = {
+        Slot.SUBNET_GROUP: Ref(subnets.logical_id),
+        Slot.SECURITY_GROUPS: [network.security_group(ctx, node)],
+        Slot.DESCRIPTION: f"{node.title} ({node.id} in the diagram)",
+    }
+    store = ctx.add(node, kind.suffix, kind.type, _filled(kind.properties, slots), retain=True)
+    if kind.instance is not None:
+        instance_type, instance = kind.instance
+        slots[Slot.CLUSTER] = Ref(store.logical_id)
+        ctx.add(node, "Instance", instance_type, _filled(instance, slots), retain=True)
+    secret = {"secret": GetAtt(store.logical_id, kind.secret)} if kind.secret else {}
+    publish(ctx, node, store, kind.face, **secret)
+
+
+def _filled(properties: dict[str, Any], slots: dict[Slot, Any]) -> dict[str, Any]:
+    """A fresh copy of ``properties`` with each slot filled."""
+    return {
+        key: slots[value] if isinstance(value, Slot) else copy.deepcopy(value)
+        for key, value in properties.items()
+    }
 
 
 # -- Keyspaces, OpenSearch ----------------------------------------------------------
@@ -406,17 +346,9 @@ def build_keyspace(ctx: Context, node: AwsNode) -> None:
         },
         retain=True,
     )
-    register(
-        ctx,
-        node,
-        Handle(
-            keyspace.logical_id,
-            arn=Sub(ctx.arn_text("cassandra", f"/keyspace/${{{keyspace.logical_id}}}/table/*")),
-            ref=Ref(keyspace.logical_id),
-            env="KEYSPACE_NAME",
-        ),
-    )
-    output(ctx, node, "KeyspaceName", Ref(keyspace.logical_id), f"{node.title}: keyspace")
+    arn = Sub(ctx.arn_text("cassandra", f"/keyspace/${{{keyspace.logical_id}}}/table/*"))
+    face = Face("KEYSPACE_NAME", arn, output="KeyspaceName", says="keyspace")
+    publish(ctx, node, keyspace, face)
 
 
 @service("opensearch")
@@ -438,20 +370,7 @@ def build_search(ctx: Context, node: AwsNode) -> None:
             "SecurityGroupIds": [network.security_group(ctx, node)],
         }
     domain = ctx.add(node, "Domain", "AWS::OpenSearchService::Domain", properties, retain=True)
-    register(
-        ctx,
-        node,
-        Handle(
-            domain.logical_id,
-            arn=GetAtt(domain.logical_id, "Arn"),
-            ref=GetAtt(domain.logical_id, "DomainEndpoint"),
-            env="SEARCH_ENDPOINT",
-        ),
+    face = Face(
+        "SEARCH_ENDPOINT", "Arn", "DomainEndpoint", output="Endpoint", says="domain endpoint"
     )
-    output(
-        ctx,
-        node,
-        "Endpoint",
-        GetAtt(domain.logical_id, "DomainEndpoint"),
-        f"{node.title}: domain endpoint",
-    )
+    publish(ctx, node, domain, face)

@@ -14,7 +14,7 @@ from archdsl.export.cloudformation import network
 from archdsl.export.cloudformation.context import Context, Handle
 from archdsl.export.cloudformation.intrinsics import GetAtt, Ref, Sub
 from archdsl.export.cloudformation.registry import finisher, service
-from archdsl.export.cloudformation.services import output, register, tags
+from archdsl.export.cloudformation.services import REF, Face, output, publish, register, tags
 
 LISTENER_PORT = 80
 CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"
@@ -66,23 +66,11 @@ def build_http_api(ctx: Context, node: AwsNode) -> None:
         "AWS::ApiGatewayV2::Stage",
         {"ApiId": Ref(api.logical_id), "StageName": "$default", "AutoDeploy": True},
     )
-    register(
-        ctx,
-        node,
-        Handle(
-            api.logical_id,
-            arn=Sub(ctx.arn_text("execute-api", f"${{{api.logical_id}}}/*")),
-            ref=GetAtt(api.logical_id, "ApiEndpoint"),
-            env="API_ENDPOINT",
-        ),
+    arn = Sub(ctx.arn_text("execute-api", f"${{{api.logical_id}}}/*"))
+    face = Face(
+        "API_ENDPOINT", arn, "ApiEndpoint", output="Endpoint", says="base URL of the HTTP API"
     )
-    output(
-        ctx,
-        node,
-        "Endpoint",
-        GetAtt(api.logical_id, "ApiEndpoint"),
-        f"{node.title}: base URL of the HTTP API",
-    )
+    publish(ctx, node, api, face)
 
 
 # -- CloudFront ---------------------------------------------------------------------------------
@@ -97,31 +85,23 @@ def origins(ctx: Context, node_id: str) -> list[dict[str, Any]]:
 @service("cloudfront")
 def build_distribution(ctx: Context, node: AwsNode) -> None:
     distribution = ctx.add(node, "Distribution", "AWS::CloudFront::Distribution", {})
-    register(
-        ctx,
-        node,
-        Handle(
-            distribution.logical_id,
-            arn=Sub(
-                "arn:${AWS::Partition}:cloudfront::${AWS::AccountId}:distribution/"
-                f"${{{distribution.logical_id}}}"
-            ),
-            ref=GetAtt(distribution.logical_id, "DomainName"),
-            env="DISTRIBUTION_DOMAIN",
-        ),
+    arn = Sub(
+        "arn:${AWS::Partition}:cloudfront::${AWS::AccountId}:distribution/"
+        f"${{{distribution.logical_id}}}"
     )
-    output(
-        ctx,
-        node,
+    face = Face(
+        "DISTRIBUTION_DOMAIN",
+        arn,
         "DomainName",
-        GetAtt(distribution.logical_id, "DomainName"),
-        f"{node.title}: distribution domain name",
+        output="DomainName",
+        says="distribution domain name",
     )
+    publish(ctx, node, distribution, face)
 
 
 @finisher("cloudfront")
 def finish_distribution(ctx: Context, node: AwsNode) -> None:
-    distribution = ctx.template.resources[ctx.handle(node.id).logical_id]
+    distribution = ctx.resource(node.id)
     found = origins(ctx, node.id)
     if not found:
         found.append(_placeholder_origin(ctx, node))
@@ -224,24 +204,14 @@ def build_load_balancer(ctx: Context, node: AwsNode) -> None:
             "Protocol": "HTTP",
         },
     )
-    register(
-        ctx,
-        node,
-        Handle(
-            balancer.logical_id,
-            arn=Ref(balancer.logical_id),
-            ref=GetAtt(balancer.logical_id, "DNSName"),
-            env="LOAD_BALANCER_DNS",
-            extra={"listener": listener.logical_id},
-        ),
+    face = Face(
+        "LOAD_BALANCER_DNS",
+        REF,
+        "DNSName",
+        output="DnsName",
+        says="DNS name of the load balancer",
     )
-    output(
-        ctx,
-        node,
-        "DnsName",
-        GetAtt(balancer.logical_id, "DNSName"),
-        f"{node.title}: DNS name of the load balancer",
-    )
+    publish(ctx, node, balancer, face, listener=listener.logical_id)
 
 
 @finisher("elb")
@@ -366,17 +336,9 @@ def build_web_acl(ctx: Context, node: AwsNode) -> None:
             ],
         },
     )
-    register(
-        ctx,
-        node,
-        Handle(
-            acl.logical_id,
-            arn=GetAtt(acl.logical_id, "Arn"),
-            ref=GetAtt(acl.logical_id, "Arn"),
-            env="WEB_ACL_ARN",
-        ),
+    publish(
+        ctx, node, acl, Face("WEB_ACL_ARN", "Arn", "Arn", output="WebAclArn", says="web ACL ARN")
     )
-    output(ctx, node, "WebAclArn", GetAtt(acl.logical_id, "Arn"), f"{node.title}: web ACL ARN")
 
 
 @service("certificate_manager")
@@ -397,19 +359,8 @@ def build_certificate(ctx: Context, node: AwsNode) -> None:
             ],
         },
     )
-    register(
-        ctx,
-        node,
-        Handle(
-            certificate.logical_id,
-            arn=Ref(certificate.logical_id),
-            ref=Ref(certificate.logical_id),
-            env="CERTIFICATE_ARN",
-        ),
-    )
-    output(
-        ctx, node, "CertificateArn", Ref(certificate.logical_id), f"{node.title}: certificate ARN"
-    )
+    face = Face("CERTIFICATE_ARN", REF, output="CertificateArn", says="certificate ARN")
+    publish(ctx, node, certificate, face)
 
 
 # -- Cognito, AppSync, Amplify, VPC -------------------------------------------------------------
@@ -448,18 +399,8 @@ def build_user_pool(ctx: Context, node: AwsNode) -> None:
             "ExplicitAuthFlows": ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
         },
     )
-    register(
-        ctx,
-        node,
-        Handle(
-            pool.logical_id,
-            arn=GetAtt(pool.logical_id, "Arn"),
-            ref=Ref(pool.logical_id),
-            env="USER_POOL_ID",
-            extra={"client": client.logical_id},
-        ),
-    )
-    output(ctx, node, "UserPoolId", Ref(pool.logical_id), f"{node.title}: user pool id")
+    face = Face("USER_POOL_ID", "Arn", output="UserPoolId", says="user pool id")
+    publish(ctx, node, pool, face, client=client.logical_id)
     output(ctx, node, "UserPoolClientId", Ref(client.logical_id), f"{node.title}: app client id")
 
 
@@ -480,23 +421,8 @@ def build_graphql_api(ctx: Context, node: AwsNode) -> None:
             "Definition": "schema {\n  query: Query\n}\n\ntype Query {\n  ping: String\n}\n",
         },
     )
-    register(
-        ctx,
-        node,
-        Handle(
-            api.logical_id,
-            arn=GetAtt(api.logical_id, "Arn"),
-            ref=GetAtt(api.logical_id, "GraphQLUrl"),
-            env="GRAPHQL_URL",
-        ),
-    )
-    output(
-        ctx,
-        node,
-        "GraphQLUrl",
-        GetAtt(api.logical_id, "GraphQLUrl"),
-        f"{node.title}: GraphQL endpoint",
-    )
+    face = Face("GRAPHQL_URL", "Arn", "GraphQLUrl", output="GraphQLUrl", says="GraphQL endpoint")
+    publish(ctx, node, api, face)
 
 
 @service("amplify")
@@ -507,23 +433,15 @@ def build_amplify_app(ctx: Context, node: AwsNode) -> None:
         "AWS::Amplify::App",
         {"Name": ctx.name(node), "Description": f"{node.title} ({node.id} in the diagram)"},
     )
-    register(
-        ctx,
-        node,
-        Handle(
-            app.logical_id,
-            arn=GetAtt(app.logical_id, "Arn"),
-            ref=GetAtt(app.logical_id, "AppId"),
-            env="AMPLIFY_APP_ID",
-        ),
+    face = Face(
+        "AMPLIFY_APP_ID",
+        "Arn",
+        "AppId",
+        output="DefaultDomain",
+        says="default domain",
+        shows="DefaultDomain",
     )
-    output(
-        ctx,
-        node,
-        "DefaultDomain",
-        GetAtt(app.logical_id, "DefaultDomain"),
-        f"{node.title}: default domain",
-    )
+    publish(ctx, node, app, face)
 
 
 @service("vpc")
@@ -548,5 +466,4 @@ def build_vpc(ctx: Context, node: AwsNode) -> None:
             "Tags": tags(ctx.name(node)),
         },
     )
-    register(ctx, node, Handle(vpc.logical_id, ref=Ref(vpc.logical_id), env="VPC_ID"))
-    output(ctx, node, "VpcId", Ref(vpc.logical_id), f"{node.title}: VPC id")
+    publish(ctx, node, vpc, Face("VPC_ID", output="VpcId", says="VPC id"))

@@ -7,16 +7,22 @@ from typing import Any
 
 from archdsl.emit.cloudformation import AwsNode
 from archdsl.export.cloudformation.context import Context, Handle
-from archdsl.export.cloudformation.iam import POLICY_VERSION, role_properties
+from archdsl.export.cloudformation.iam import POLICY_VERSION
 from archdsl.export.cloudformation.intrinsics import GetAtt, Ref, Sub
 from archdsl.export.cloudformation.registry import finisher, service
 from archdsl.export.cloudformation.services import (
+    REF,
+    Face,
+    allow_logs,
     compute_role,
     latin1_text,
     log_group,
+    managed_role,
     output,
+    publish,
     register,
 )
+from archdsl.export.cloudformation.services.data import private_bucket
 
 # -- CloudWatch ---------------------------------------------------------------------------------
 
@@ -47,9 +53,7 @@ def build_dashboard(ctx: Context, node: AwsNode) -> None:
         "AWS::CloudWatch::Dashboard",
         {"DashboardName": ctx.name(node), "DashboardBody": json.dumps(body, sort_keys=True)},
     )
-    register(
-        ctx, node, Handle(dashboard.logical_id, ref=Ref(dashboard.logical_id), env="DASHBOARD_NAME")
-    )
+    publish(ctx, node, dashboard, Face("DASHBOARD_NAME"))
 
 
 # -- CloudTrail ---------------------------------------------------------------------------------
@@ -57,27 +61,7 @@ def build_dashboard(ctx: Context, node: AwsNode) -> None:
 
 @service("cloudtrail")
 def build_trail(ctx: Context, node: AwsNode) -> None:
-    name_text = ctx.name_text(node, suffix="-${AWS::AccountId}")
-    bucket = ctx.add(
-        node,
-        "Bucket",
-        "AWS::S3::Bucket",
-        {
-            "BucketName": Sub(name_text),
-            "BucketEncryption": {
-                "ServerSideEncryptionConfiguration": [
-                    {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}
-                ]
-            },
-            "PublicAccessBlockConfiguration": {
-                "BlockPublicAcls": True,
-                "BlockPublicPolicy": True,
-                "IgnorePublicAcls": True,
-                "RestrictPublicBuckets": True,
-            },
-        },
-        retain=True,
-    )
+    bucket = private_bucket(ctx, node, "Bucket", ctx.name_text(node, suffix="-${AWS::AccountId}"))
     trail_arn = Sub(ctx.arn_text("cloudtrail", f"trail/{ctx.name_text(node)}"))
     policy = ctx.add(
         node,
@@ -129,17 +113,8 @@ def build_trail(ctx: Context, node: AwsNode) -> None:
         },
         depends_on=[policy.logical_id],
     )
-    register(
-        ctx,
-        node,
-        Handle(
-            trail.logical_id,
-            arn=GetAtt(trail.logical_id, "Arn"),
-            ref=Ref(trail.logical_id),
-            env="TRAIL_NAME",
-        ),
-    )
-    output(ctx, node, "TrailArn", GetAtt(trail.logical_id, "Arn"), f"{node.title}: trail ARN")
+    face = Face("TRAIL_NAME", "Arn", output="TrailArn", says="trail ARN", shows="Arn")
+    publish(ctx, node, trail, face)
 
 
 # -- Config, Backup -----------------------------------------------------------------------------
@@ -163,16 +138,7 @@ def build_config_rule(ctx: Context, node: AwsNode) -> None:
             "Scope": {"ComplianceResourceTypes": ["AWS::S3::Bucket"]},
         },
     )
-    register(
-        ctx,
-        node,
-        Handle(
-            rule.logical_id,
-            arn=GetAtt(rule.logical_id, "Arn"),
-            ref=Ref(rule.logical_id),
-            env="CONFIG_RULE_NAME",
-        ),
-    )
+    publish(ctx, node, rule, Face("CONFIG_RULE_NAME", "Arn"))
 
 
 def backup_resources(ctx: Context, node_id: str) -> list[Any]:
@@ -219,19 +185,12 @@ def build_backup(ctx: Context, node: AwsNode) -> None:
 
 @finisher("backup")
 def finish_backup(ctx: Context, node: AwsNode) -> None:
-    role = ctx.add(
+    role = managed_role(
+        ctx,
         node,
         "Role",
-        "AWS::IAM::Role",
-        {
-            **role_properties("backup.amazonaws.com"),
-            "ManagedPolicyArns": [
-                Sub(
-                    "arn:${AWS::Partition}:iam::aws:policy/service-role/"
-                    "AWSBackupServiceRolePolicyForBackup"
-                )
-            ],
-        },
+        "backup.amazonaws.com",
+        "service-role/AWSBackupServiceRolePolicyForBackup",
     )
     selection: dict[str, Any] = {
         "SelectionName": node.slug,
@@ -292,14 +251,7 @@ def build_key(ctx: Context, node: AwsNode) -> None:
         "AWS::KMS::Alias",
         {"AliasName": Sub(f"alias/{ctx.name_text(node)}"), "TargetKeyId": Ref(key.logical_id)},
     )
-    register(
-        ctx,
-        node,
-        Handle(
-            key.logical_id, arn=GetAtt(key.logical_id, "Arn"), ref=Ref(key.logical_id), env="KEY_ID"
-        ),
-    )
-    output(ctx, node, "KeyArn", GetAtt(key.logical_id, "Arn"), f"{node.title}: key ARN")
+    publish(ctx, node, key, Face("KEY_ID", "Arn", output="KeyArn", says="key ARN", shows="Arn"))
 
 
 @service("secrets_manager")
@@ -315,17 +267,7 @@ def build_secret(ctx: Context, node: AwsNode) -> None:
         },
         retain=True,
     )
-    register(
-        ctx,
-        node,
-        Handle(
-            secret.logical_id,
-            arn=Ref(secret.logical_id),
-            ref=Ref(secret.logical_id),
-            env="SECRET_ARN",
-        ),
-    )
-    output(ctx, node, "SecretArn", Ref(secret.logical_id), f"{node.title}: secret ARN")
+    publish(ctx, node, secret, Face("SECRET_ARN", REF, output="SecretArn", says="secret ARN"))
 
 
 @service("systems_manager")
@@ -342,16 +284,8 @@ def build_parameter(ctx: Context, node: AwsNode) -> None:
             "Description": f"{node.title} ({node.id} in the diagram)",
         },
     )
-    register(
-        ctx,
-        node,
-        Handle(
-            parameter.logical_id,
-            arn=Sub(ctx.arn_text("ssm", f"parameter/{name_text}")),
-            ref=Ref(parameter.logical_id),
-            env="PARAMETER_NAME",
-        ),
-    )
+    arn = Sub(ctx.arn_text("ssm", f"parameter/{name_text}"))
+    publish(ctx, node, parameter, Face("PARAMETER_NAME", arn))
 
 
 @service("iam")
@@ -376,17 +310,7 @@ def build_iam_role(ctx: Context, node: AwsNode) -> None:
             },
         },
     )
-    register(
-        ctx,
-        node,
-        Handle(
-            role.logical_id,
-            arn=GetAtt(role.logical_id, "Arn"),
-            ref=GetAtt(role.logical_id, "Arn"),
-            env="ROLE_ARN",
-        ),
-    )
-    output(ctx, node, "RoleArn", GetAtt(role.logical_id, "Arn"), f"{node.title}: role ARN")
+    publish(ctx, node, role, Face("ROLE_ARN", "Arn", "Arn", output="RoleArn", says="role ARN"))
 
 
 # -- Developer tools ----------------------------------------------------------------------------
@@ -401,23 +325,10 @@ def build_repository(ctx: Context, node: AwsNode) -> None:
         {"RepositoryName": ctx.name(node), "RepositoryDescription": node.title},
         retain=True,
     )
-    register(
-        ctx,
-        node,
-        Handle(
-            repository.logical_id,
-            arn=GetAtt(repository.logical_id, "Arn"),
-            ref=GetAtt(repository.logical_id, "Name"),
-            env="REPOSITORY_NAME",
-        ),
+    face = Face(
+        "REPOSITORY_NAME", "Arn", "Name", output="CloneUrl", says="clone URL", shows="CloneUrlHttp"
     )
-    output(
-        ctx,
-        node,
-        "CloneUrl",
-        GetAtt(repository.logical_id, "CloneUrlHttp"),
-        f"{node.title}: clone URL",
-    )
+    publish(ctx, node, repository, face)
 
 
 @service("codebuild")
@@ -425,11 +336,7 @@ def build_project(ctx: Context, node: AwsNode) -> None:
     name_text = ctx.name_text(node)
     group = log_group(ctx, node, Sub(f"/aws/codebuild/{name_text}"))
     policy = compute_role(ctx, node, "codebuild.amazonaws.com")
-    policy.allow(
-        "WriteOwnLogs",
-        ["logs:CreateLogStream", "logs:PutLogEvents"],
-        GetAtt(group.logical_id, "Arn"),
-    )
+    allow_logs(policy, group)
     project = ctx.add(
         node,
         "Project",
@@ -453,24 +360,15 @@ def build_project(ctx: Context, node: AwsNode) -> None:
             },
         },
     )
-    register(
-        ctx,
-        node,
-        Handle(
-            project.logical_id,
-            arn=GetAtt(project.logical_id, "Arn"),
-            ref=Ref(project.logical_id),
-            env="PROJECT_NAME",
-        ),
-    )
-    output(ctx, node, "ProjectName", Ref(project.logical_id), f"{node.title}: build project")
+    face = Face("PROJECT_NAME", "Arn", output="ProjectName", says="build project")
+    publish(ctx, node, project, face)
 
 
 @finisher("codebuild")
 def finish_project(ctx: Context, node: AwsNode) -> None:
     variables = ctx.env.get(node.id)
     if variables:
-        project = ctx.template.resources[ctx.handle(node.id).logical_id]
+        project = ctx.resource(node.id)
         project.properties["Environment"]["EnvironmentVariables"] = [
             {"Name": name, "Value": value, "Type": "PLAINTEXT"}
             for name, value in sorted(variables.items())
@@ -485,11 +383,7 @@ def build_deploy_application(ctx: Context, node: AwsNode) -> None:
         "AWS::CodeDeploy::Application",
         {"ApplicationName": ctx.name(node), "ComputePlatform": "Server"},
     )
-    register(
-        ctx,
-        node,
-        Handle(application.logical_id, ref=Ref(application.logical_id), env="APPLICATION_NAME"),
-    )
+    publish(ctx, node, application, Face("APPLICATION_NAME"))
 
 
 def pipeline_stages(ctx: Context, node_id: str) -> dict[str, list[dict[str, Any]]]:
@@ -499,27 +393,12 @@ def pipeline_stages(ctx: Context, node_id: str) -> dict[str, list[dict[str, Any]
 
 @service("codepipeline")
 def build_pipeline(ctx: Context, node: AwsNode) -> None:
-    name_text = ctx.name_text(node, suffix="-artifacts-${AWS::AccountId}")
-    bucket = ctx.add(
+    bucket = private_bucket(
+        ctx,
         node,
         "ArtifactBucket",
-        "AWS::S3::Bucket",
-        {
-            "BucketName": Sub(name_text),
-            "BucketEncryption": {
-                "ServerSideEncryptionConfiguration": [
-                    {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}
-                ]
-            },
-            "PublicAccessBlockConfiguration": {
-                "BlockPublicAcls": True,
-                "BlockPublicPolicy": True,
-                "IgnorePublicAcls": True,
-                "RestrictPublicBuckets": True,
-            },
-            "VersioningConfiguration": {"Status": "Enabled"},
-        },
-        retain=True,
+        ctx.name_text(node, suffix="-artifacts-${AWS::AccountId}"),
+        {"VersioningConfiguration": {"Status": "Enabled"}},
     )
     policy = compute_role(ctx, node, "codepipeline.amazonaws.com")
     policy.allow(
@@ -543,16 +422,7 @@ def build_pipeline(ctx: Context, node: AwsNode) -> None:
             "ArtifactStore": {"Type": "S3", "Location": Ref(bucket.logical_id)},
         },
     )
-    register(
-        ctx,
-        node,
-        Handle(
-            pipeline.logical_id,
-            ref=Ref(pipeline.logical_id),
-            env="PIPELINE_NAME",
-            extra={"bucket": bucket.logical_id},
-        ),
-    )
+    publish(ctx, node, pipeline, Face("PIPELINE_NAME"), bucket=bucket.logical_id)
 
 
 @finisher("codepipeline")
@@ -608,7 +478,7 @@ def build_trace_group(ctx: Context, node: AwsNode) -> None:
         "AWS::XRay::Group",
         {"GroupName": ctx.name(node), "FilterExpression": "fault = true OR error = true"},
     )
-    register(ctx, node, Handle(group.logical_id, arn=GetAtt(group.logical_id, "GroupARN")))
+    publish(ctx, node, group, Face(arn="GroupARN", ref=None))
 
 
 @service("ses")
@@ -621,13 +491,5 @@ def build_email_identity(ctx: Context, node: AwsNode) -> None:
         "AWS::SES::EmailIdentity",
         {"EmailIdentity": domain_name(ctx)},
     )
-    register(
-        ctx,
-        node,
-        Handle(
-            identity.logical_id,
-            arn=Sub(ctx.arn_text("ses", f"identity/${{{identity.logical_id}}}")),
-            ref=Ref(identity.logical_id),
-            env="EMAIL_IDENTITY",
-        ),
-    )
+    arn = Sub(ctx.arn_text("ses", f"identity/${{{identity.logical_id}}}"))
+    publish(ctx, node, identity, Face("EMAIL_IDENTITY", arn))

@@ -11,7 +11,15 @@ from archdsl.export.cloudformation.context import Context, Handle
 from archdsl.export.cloudformation.iam import RolePolicy
 from archdsl.export.cloudformation.intrinsics import GetAtt, Ref, Select, Sub
 from archdsl.export.cloudformation.registry import finisher, service
-from archdsl.export.cloudformation.services import compute_role, output, register
+from archdsl.export.cloudformation.services import (
+    REF,
+    Face,
+    compute_role,
+    edge_role,
+    publish,
+    register,
+)
+from archdsl.export.cloudformation.services.data import private_bucket
 
 QUEUE_VISIBILITY_FOR_LAMBDA = 180
 """Six times the functions' timeout, as AWS advises for queues that Lambda consumes."""
@@ -22,14 +30,7 @@ SCHEDULE_WORDS = re.compile(r"\b(schedul\w*|cron|timer|every|nightly|daily|hourl
 @service("sns")
 def build_topic(ctx: Context, node: AwsNode) -> None:
     topic = ctx.add(node, "Topic", "AWS::SNS::Topic", {"TopicName": ctx.name(node)})
-    register(
-        ctx,
-        node,
-        Handle(
-            topic.logical_id, arn=Ref(topic.logical_id), ref=Ref(topic.logical_id), env="TOPIC_ARN"
-        ),
-    )
-    output(ctx, node, "TopicArn", Ref(topic.logical_id), f"{node.title}: topic ARN")
+    publish(ctx, node, topic, Face("TOPIC_ARN", REF, output="TopicArn", says="topic ARN"))
 
 
 @service("sqs")
@@ -40,17 +41,7 @@ def build_queue(ctx: Context, node: AwsNode) -> None:
     ):
         properties["VisibilityTimeout"] = QUEUE_VISIBILITY_FOR_LAMBDA
     queue = ctx.add(node, "Queue", "AWS::SQS::Queue", properties, delete=True)
-    register(
-        ctx,
-        node,
-        Handle(
-            queue.logical_id,
-            arn=GetAtt(queue.logical_id, "Arn"),
-            ref=Ref(queue.logical_id),
-            env="QUEUE_URL",
-        ),
-    )
-    output(ctx, node, "QueueUrl", Ref(queue.logical_id), f"{node.title}: queue URL")
+    publish(ctx, node, queue, Face("QUEUE_URL", "Arn", output="QueueUrl", says="queue URL"))
 
 
 @service("kinesis")
@@ -69,17 +60,8 @@ def build_stream(ctx: Context, node: AwsNode) -> None:
         },
         delete=True,
     )
-    register(
-        ctx,
-        node,
-        Handle(
-            stream.logical_id,
-            arn=GetAtt(stream.logical_id, "Arn"),
-            ref=Ref(stream.logical_id),
-            env="STREAM_NAME",
-        ),
-    )
-    output(ctx, node, "StreamArn", GetAtt(stream.logical_id, "Arn"), f"{node.title}: stream ARN")
+    face = Face("STREAM_NAME", "Arn", output="StreamArn", says="stream ARN", shows="Arn")
+    publish(ctx, node, stream, face)
 
 
 # -- Firehose -----------------------------------------------------------------------------------
@@ -97,28 +79,19 @@ def build_delivery_stream(ctx: Context, node: AwsNode) -> None:
             "DeliveryStreamType": "DirectPut",
         },
     )
-    register(
-        ctx,
-        node,
-        Handle(
-            stream.logical_id,
-            arn=GetAtt(stream.logical_id, "Arn"),
-            ref=Ref(stream.logical_id),
-            env="DELIVERY_STREAM_NAME",
-        ),
+    face = Face(
+        "DELIVERY_STREAM_NAME",
+        "Arn",
+        output="DeliveryStreamArn",
+        says="delivery stream ARN",
+        shows="Arn",
     )
-    output(
-        ctx,
-        node,
-        "DeliveryStreamArn",
-        GetAtt(stream.logical_id, "Arn"),
-        f"{node.title}: delivery stream ARN",
-    )
+    publish(ctx, node, stream, face)
 
 
 def deliver_to_bucket(ctx: Context, node: AwsNode, bucket_arn: Any, bucket_objects: Any) -> None:
     """Point ``node``'s delivery stream at a bucket, with the role statements that needs."""
-    stream = ctx.template.resources[ctx.handle(node.id).logical_id]
+    stream = ctx.resource(node.id)
     policy: RolePolicy = ctx.role(node.id)
     stream.properties["ExtendedS3DestinationConfiguration"] = {
         "BucketARN": bucket_arn,
@@ -143,29 +116,11 @@ def deliver_to_bucket(ctx: Context, node: AwsNode, bucket_arn: Any, bucket_objec
 @finisher("firehose")
 def finish_delivery_stream(ctx: Context, node: AwsNode) -> None:
     """A delivery stream cannot exist without a destination: give it a bucket of its own."""
-    stream = ctx.template.resources[ctx.handle(node.id).logical_id]
+    stream = ctx.resource(node.id)
     if "ExtendedS3DestinationConfiguration" in stream.properties:
         return
-    name_text = ctx.name_text(node, suffix="-${AWS::AccountId}")
-    bucket = ctx.add(
-        node,
-        "DestinationBucket",
-        "AWS::S3::Bucket",
-        {
-            "BucketName": Sub(name_text),
-            "BucketEncryption": {
-                "ServerSideEncryptionConfiguration": [
-                    {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}
-                ]
-            },
-            "PublicAccessBlockConfiguration": {
-                "BlockPublicAcls": True,
-                "BlockPublicPolicy": True,
-                "IgnorePublicAcls": True,
-                "RestrictPublicBuckets": True,
-            },
-        },
-        retain=True,
+    bucket = private_bucket(
+        ctx, node, "DestinationBucket", ctx.name_text(node, suffix="-${AWS::AccountId}")
     )
     ctx.template.note(
         "note",
@@ -200,24 +155,13 @@ def build_event_bus(ctx: Context, node: AwsNode) -> None:
             )
         return
     bus = ctx.add(node, "EventBus", "AWS::Events::EventBus", {"Name": ctx.name(node)})
-    register(
-        ctx,
-        node,
-        Handle(
-            bus.logical_id,
-            arn=GetAtt(bus.logical_id, "Arn"),
-            ref=Ref(bus.logical_id),
-            env="EVENT_BUS_NAME",
-        ),
-    )
-    output(ctx, node, "EventBusArn", GetAtt(bus.logical_id, "Arn"), f"{node.title}: event bus ARN")
+    face = Face("EVENT_BUS_NAME", "Arn", output="EventBusArn", says="event bus ARN", shows="Arn")
+    publish(ctx, node, bus, face)
 
 
 def targets_role(ctx: Context, node: AwsNode) -> RolePolicy:
     """The role EventBridge assumes for targets that need one (streams, state machines)."""
-    if node.id not in ctx.roles:
-        compute_role(ctx, node, "events.amazonaws.com", "TargetsRole")
-    return ctx.role(node.id)
+    return edge_role(ctx, node, "events.amazonaws.com", "TargetsRole")
 
 
 # -- Amazon MQ and MSK --------------------------------------------------------------------------
@@ -263,18 +207,11 @@ def build_broker(ctx: Context, node: AwsNode) -> None:
         properties["SubnetIds"] = [Select(0, network.subnet_ids(ctx, node))]
         properties["SecurityGroups"] = [network.security_group(ctx, node)]
     broker = ctx.add(node, "Broker", "AWS::AmazonMQ::Broker", properties)
-    register(
-        ctx,
-        node,
-        Handle(
-            broker.logical_id,
-            arn=GetAtt(broker.logical_id, "Arn"),
-            ref=Select(0, GetAtt(broker.logical_id, "AmqpEndpoints")),
-            env="BROKER_ENDPOINT",
-            extra={"secret": Ref(secret.logical_id)},
-        ),
+    endpoint = Select(0, GetAtt(broker.logical_id, "AmqpEndpoints"))
+    face = Face(
+        "BROKER_ENDPOINT", "Arn", endpoint, output="BrokerArn", says="broker ARN", shows="Arn"
     )
-    output(ctx, node, "BrokerArn", GetAtt(broker.logical_id, "Arn"), f"{node.title}: broker ARN")
+    publish(ctx, node, broker, face, secret=Ref(secret.logical_id))
 
 
 @service("msk")
@@ -298,14 +235,4 @@ def build_kafka(ctx: Context, node: AwsNode) -> None:
         },
         retain=True,
     )
-    register(
-        ctx,
-        node,
-        Handle(
-            cluster.logical_id,
-            arn=Ref(cluster.logical_id),
-            ref=Ref(cluster.logical_id),
-            env="CLUSTER_ARN",
-        ),
-    )
-    output(ctx, node, "ClusterArn", Ref(cluster.logical_id), f"{node.title}: cluster ARN")
+    publish(ctx, node, cluster, Face("CLUSTER_ARN", REF, output="ClusterArn", says="cluster ARN"))

@@ -16,7 +16,7 @@ from archdsl.emit.cloudformation import AwsNode, Flow
 from archdsl.export.cloudformation.context import Context
 from archdsl.export.cloudformation.iam import POLICY_VERSION
 from archdsl.export.cloudformation.intrinsics import Ref
-from archdsl.export.cloudformation.template import Resource, compose
+from archdsl.export.cloudformation.template import Resource, compose, first_free
 
 POLICY_TYPES = {
     "sqs": ("AWS::SQS::QueuePolicy", "QueuePolicy"),
@@ -81,11 +81,7 @@ def resource_policy(
     else:
         _add_edge(policy, flow)
     statements = policy.properties["PolicyDocument"]["Statement"]
-    taken = {s["Sid"] for s in statements}
-    sid, number = statement["Sid"], 1
-    while sid in taken:
-        number += 1
-        sid = f"{statement['Sid']}{number}"
+    sid = first_free(statement["Sid"], {s["Sid"] for s in statements})
     statements.append({**statement, "Sid": sid})
     return policy
 

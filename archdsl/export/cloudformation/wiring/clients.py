@@ -19,6 +19,7 @@ from typing import Any
 from archdsl.emit.cloudformation import AwsNode, Flow
 from archdsl.export.cloudformation import network
 from archdsl.export.cloudformation.context import Context
+from archdsl.export.cloudformation.iam import RolePolicy
 from archdsl.export.cloudformation.intrinsics import GetAtt, Sub
 from archdsl.export.cloudformation.registry import edge
 from archdsl.export.cloudformation.services.compute import calls, steps
@@ -214,10 +215,16 @@ def _actions(access: Access, target: AwsNode, flow: Flow) -> tuple[str, ...]:
     return tuple(dict.fromkeys(access.actions + extra))
 
 
-def _reference(ctx: Context, target: AwsNode) -> Any:
+def reference(ctx: Context, target: AwsNode) -> Any:
     """What names the target for a caller (by name for compute targets, against cycles)."""
     handle = ctx.handle(target.id)
     return handle.extra.get("name_by_name", handle.ref)
+
+
+def allow_writes(ctx: Context, flow: Flow, role: RolePolicy, target: AwsNode) -> None:
+    """Let ``role`` write what ``flow`` carries into ``target`` (:data:`WRITES`)."""
+    access = WRITES[target.key]
+    role.allow(_sid(access, target), _actions(access, target, flow), access.resources(ctx, target))
 
 
 # -- compute → target ---------------------------------------------------------------------------
@@ -226,10 +233,7 @@ def _reference(ctx: Context, target: AwsNode) -> Any:
 @edge("call_service")
 def call_service(ctx: Context, flow: Flow) -> None:
     caller, target = ends(ctx, flow)
-    access = WRITES[target.key]
-    ctx.role(caller.id).allow(
-        _sid(access, target), _actions(access, target, flow), access.resources(ctx, target)
-    )
+    allow_writes(ctx, flow, ctx.role(caller.id), target)
     if target.network is not None and caller.network is not None:
         network.allow_from(ctx, flow, caller, target)
     _tell_caller(ctx, caller, target)
@@ -238,16 +242,13 @@ def call_service(ctx: Context, flow: Flow) -> None:
 @edge("instance_calls_service")
 def instance_calls_service(ctx: Context, flow: Flow) -> None:
     caller, target = ends(ctx, flow)
-    access = WRITES[target.key]
-    ctx.role(caller.id).allow(
-        _sid(access, target), _actions(access, target, flow), access.resources(ctx, target)
-    )
+    allow_writes(ctx, flow, ctx.role(caller.id), target)
 
 
 def _tell_caller(ctx: Context, caller: AwsNode, target: AwsNode) -> None:
     handle = ctx.handle(target.id)
     name = env_name(target, handle.env)
-    ctx.set_env(caller.id, name, _reference(ctx, target))
+    ctx.set_env(caller.id, name, reference(ctx, target))
     source_name = caller.id if target.key == "eventbridge" else ""
     calls(ctx, caller.id).append(Call(target.key, name, source_name))
 
@@ -310,11 +311,8 @@ def state_machine_task(ctx: Context, flow: Flow) -> None:
         )
         value: Any = GetAtt(ctx.handle(target.id).logical_id, "Arn")
     else:
-        access = WRITES[target.key]
-        role.allow(
-            _sid(access, target), _actions(access, target, flow), access.resources(ctx, target)
-        )
-        value = _reference(ctx, target)
+        allow_writes(ctx, flow, role, target)
+        value = reference(ctx, target)
     if target.key == "step_functions":
         role.allow(
             f"Describe{target.base}Executions",

@@ -18,9 +18,11 @@ from archdsl.emit.cloudformation import AwsNode, Flow
 from archdsl.export.cloudformation.context import Context
 from archdsl.export.cloudformation.intrinsics import GetAtt, Ref
 from archdsl.export.cloudformation.registry import edge
+from archdsl.export.cloudformation.services import edge_role
 from archdsl.export.cloudformation.services.compute import triggers
 from archdsl.export.cloudformation.services.data import bucket_objects
 from archdsl.export.cloudformation.services.messaging import deliver_to_bucket, targets_role
+from archdsl.export.cloudformation.template import Resource
 from archdsl.export.cloudformation.wiring import ends, invoke_permission, resource_policy
 from archdsl.export.cloudformation.wiring.clients import DATA_PREFIX
 
@@ -38,16 +40,28 @@ TABLE_STREAM_READ = [
     "dynamodb:ListStreams",
 ]
 QUEUE_READ = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"]
+DESTINATIONS = {"sqs": ("Queue", "sqs:SendMessage"), "sns": ("Topic", "sns:Publish")}
+"""Queues and topics that services deliver to: the word S3 notifications use for them, and
+the action their policy allows."""
 
 
-def _mapping(ctx: Context, flow: Flow, properties: dict[str, Any]) -> None:
+def _poll(
+    ctx: Context, flow: Flow, sid: str, actions: list[str], arn: Any, settings: dict[str, Any]
+) -> None:
+    """The function's role may read ``actions`` on ``arn``, and a mapping polls it for the
+    function with ``settings``."""
     source, function = ends(ctx, flow)
+    ctx.role(function.id).allow(sid, actions, arn)
     ctx.add_wiring(
         flow,
         function,
         f"{function.base}From{source.base}Mapping",
         "AWS::Lambda::EventSourceMapping",
-        {"FunctionName": Ref(ctx.handle(function.id).logical_id), **properties},
+        {
+            "FunctionName": Ref(ctx.handle(function.id).logical_id),
+            "EventSourceArn": arn,
+            **settings,
+        },
     )
     triggers(ctx, function.id).add(source.key)
 
@@ -57,58 +71,33 @@ def _mapping(ctx: Context, flow: Flow, properties: dict[str, Any]) -> None:
 
 @edge("stream_to_function")
 def stream_to_function(ctx: Context, flow: Flow) -> None:
-    stream, function = ends(ctx, flow)
-    arn = ctx.handle(stream.id).arn
-    ctx.role(function.id).allow(f"Read{stream.base}", STREAM_READ, arn)
-    _mapping(
-        ctx,
-        flow,
-        {
-            "EventSourceArn": arn,
-            "StartingPosition": "LATEST",
-            "BatchSize": 100,
-            "MaximumBatchingWindowInSeconds": 5,
-            "BisectBatchOnFunctionError": True,
-            "MaximumRetryAttempts": 3,
-        },
-    )
+    stream = ctx.node(flow.source)
+    settings = {
+        "StartingPosition": "LATEST",
+        "BatchSize": 100,
+        "MaximumBatchingWindowInSeconds": 5,
+        "BisectBatchOnFunctionError": True,
+        "MaximumRetryAttempts": 3,
+    }
+    _poll(ctx, flow, f"Read{stream.base}", STREAM_READ, ctx.handle(stream.id).arn, settings)
 
 
 @edge("queue_to_function")
 def queue_to_function(ctx: Context, flow: Flow) -> None:
-    queue, function = ends(ctx, flow)
-    arn = ctx.handle(queue.id).arn
-    ctx.role(function.id).allow(f"Consume{queue.base}", QUEUE_READ, arn)
-    _mapping(
-        ctx,
-        flow,
-        {
-            "EventSourceArn": arn,
-            "BatchSize": 10,
-            "FunctionResponseTypes": ["ReportBatchItemFailures"],
-        },
-    )
+    queue = ctx.node(flow.source)
+    settings = {"BatchSize": 10, "FunctionResponseTypes": ["ReportBatchItemFailures"]}
+    _poll(ctx, flow, f"Consume{queue.base}", QUEUE_READ, ctx.handle(queue.id).arn, settings)
 
 
 @edge("table_stream_to_function")
 def table_stream_to_function(ctx: Context, flow: Flow) -> None:
-    table, function = ends(ctx, flow)
-    handle = ctx.handle(table.id)
-    ctx.template.resources[handle.logical_id].properties["StreamSpecification"] = {
+    table = ctx.node(flow.source)
+    ctx.resource(table.id).properties["StreamSpecification"] = {
         "StreamViewType": "NEW_AND_OLD_IMAGES"
     }
-    stream_arn = GetAtt(handle.logical_id, "StreamArn")
-    ctx.role(function.id).allow(f"Read{table.base}Stream", TABLE_STREAM_READ, stream_arn)
-    _mapping(
-        ctx,
-        flow,
-        {
-            "EventSourceArn": stream_arn,
-            "StartingPosition": "LATEST",
-            "BatchSize": 100,
-            "MaximumRetryAttempts": 3,
-        },
-    )
+    stream_arn = GetAtt(ctx.handle(table.id).logical_id, "StreamArn")
+    settings = {"StartingPosition": "LATEST", "BatchSize": 100, "MaximumRetryAttempts": 3}
+    _poll(ctx, flow, f"Read{table.base}Stream", TABLE_STREAM_READ, stream_arn, settings)
 
 
 # -- SNS subscriptions --------------------------------------------------------------------------
@@ -133,20 +122,8 @@ def _subscription(ctx: Context, flow: Flow, protocol: str, endpoint: Any, **extr
 @edge("topic_to_queue")
 def topic_to_queue(ctx: Context, flow: Flow) -> None:
     topic, queue = ends(ctx, flow)
-    queue_arn = ctx.handle(queue.id).arn
-    _subscription(ctx, flow, "sqs", queue_arn, RawMessageDelivery=True)
-    resource_policy(
-        ctx,
-        flow,
-        queue,
-        _service_statement(
-            f"From{topic.base}",
-            "sns.amazonaws.com",
-            "sqs:SendMessage",
-            queue_arn,
-            Ref(ctx.handle(topic.id).logical_id),
-        ),
-    )
+    _subscription(ctx, flow, "sqs", ctx.handle(queue.id).arn, RawMessageDelivery=True)
+    _let_deliver(ctx, flow, "sns.amazonaws.com", Ref(ctx.handle(topic.id).logical_id))
 
 
 @edge("topic_to_function")
@@ -160,11 +137,7 @@ def topic_to_function(ctx: Context, flow: Flow) -> None:
 @edge("topic_to_delivery_stream")
 def topic_to_delivery_stream(ctx: Context, flow: Flow) -> None:
     topic, stream = ends(ctx, flow)
-    if topic.id not in ctx.roles:
-        from archdsl.export.cloudformation.services import compute_role
-
-        compute_role(ctx, topic, "sns.amazonaws.com", "SubscriptionRole")
-    role = ctx.role(topic.id)
+    role = edge_role(ctx, topic, "sns.amazonaws.com", "SubscriptionRole")
     stream_arn = ctx.handle(stream.id).arn
     role.allow(
         f"DeliverTo{stream.base}",
@@ -176,20 +149,24 @@ def topic_to_delivery_stream(ctx: Context, flow: Flow) -> None:
     )
 
 
-def _service_statement(
-    sid: str, principal: str, action: str, resource: Any, source_arn: Any, account: bool = False
-) -> dict[str, Any]:
+def _let_deliver(
+    ctx: Context, flow: Flow, principal: str, source_arn: Any, account: bool = False
+) -> Resource:
+    """Let ``principal`` deliver into the flow's queue or topic, for ``source_arn`` only (and
+    for this account only, when ``account``): a statement in the destination's one policy."""
+    source, destination = ends(ctx, flow)
     condition: dict[str, Any] = {"ArnEquals": {"aws:SourceArn": source_arn}}
     if account:
         condition["StringEquals"] = {"aws:SourceAccount": Ref("AWS::AccountId")}
-    return {
-        "Sid": sid,
+    statement = {
+        "Sid": f"From{source.base}",
         "Effect": "Allow",
         "Principal": {"Service": principal},
-        "Action": action,
-        "Resource": resource,
+        "Action": DESTINATIONS[destination.key][1],
+        "Resource": ctx.handle(destination.id).arn,
         "Condition": condition,
     }
+    return resource_policy(ctx, flow, destination, statement)
 
 
 # -- S3 notifications ---------------------------------------------------------------------------
@@ -198,7 +175,7 @@ def _service_statement(
 def _notification(
     ctx: Context, bucket: AwsNode, kind: str, entry: dict[str, Any], after: str
 ) -> None:
-    resource = ctx.template.resources[ctx.handle(bucket.id).logical_id]
+    resource = ctx.resource(bucket.id)
     configuration = resource.properties.setdefault("NotificationConfiguration", {})
     configuration.setdefault(kind, []).append(
         {
@@ -230,49 +207,20 @@ def bucket_to_function(ctx: Context, flow: Flow) -> None:
 
 
 @edge("bucket_to_queue")
-def bucket_to_queue(ctx: Context, flow: Flow) -> None:
-    bucket, queue = ends(ctx, flow)
-    queue_arn = ctx.handle(queue.id).arn
-    policy = resource_policy(
-        ctx,
-        flow,
-        queue,
-        _service_statement(
-            f"From{bucket.base}",
-            "s3.amazonaws.com",
-            "sqs:SendMessage",
-            queue_arn,
-            ctx.handle(bucket.id).arn,
-            account=True,
-        ),
-    )
-    _notification(ctx, bucket, "QueueConfigurations", {"Queue": queue_arn}, policy.logical_id)
-
-
 @edge("bucket_to_topic")
-def bucket_to_topic(ctx: Context, flow: Flow) -> None:
-    bucket, topic = ends(ctx, flow)
-    topic_arn = Ref(ctx.handle(topic.id).logical_id)
-    policy = resource_policy(
-        ctx,
-        flow,
-        topic,
-        _service_statement(
-            f"From{bucket.base}",
-            "s3.amazonaws.com",
-            "sns:Publish",
-            topic_arn,
-            ctx.handle(bucket.id).arn,
-            account=True,
-        ),
-    )
-    _notification(ctx, bucket, "TopicConfigurations", {"Topic": topic_arn}, policy.logical_id)
+def bucket_to_destination(ctx: Context, flow: Flow) -> None:
+    bucket, destination = ends(ctx, flow)
+    arn = ctx.handle(bucket.id).arn
+    policy = _let_deliver(ctx, flow, "s3.amazonaws.com", arn, account=True)
+    kind = DESTINATIONS[destination.key][0]
+    entry = {kind: ctx.handle(destination.id).arn}
+    _notification(ctx, bucket, f"{kind}Configurations", entry, policy.logical_id)
 
 
 @edge("bucket_to_events")
 def bucket_to_events(ctx: Context, flow: Flow) -> None:
     bucket, bus = ends(ctx, flow)
-    resource = ctx.template.resources[ctx.handle(bucket.id).logical_id]
+    resource = ctx.resource(bucket.id)
     configuration = resource.properties.setdefault("NotificationConfiguration", {})
     configuration["EventBridgeConfiguration"] = {"EventBridgeEnabled": True}
     handle = ctx.handle(bus.id)
@@ -344,33 +292,11 @@ def rule_to_function(ctx: Context, flow: Flow) -> None:
 
 
 @edge("rule_to_queue")
-def rule_to_queue(ctx: Context, flow: Flow) -> None:
-    bus, queue = ends(ctx, flow)
-    queue_arn = ctx.handle(queue.id).arn
-    rule_arn = _rule(ctx, flow, {"Arn": queue_arn})
-    resource_policy(
-        ctx,
-        flow,
-        queue,
-        _service_statement(
-            f"From{bus.base}", "events.amazonaws.com", "sqs:SendMessage", queue_arn, rule_arn
-        ),
-    )
-
-
 @edge("rule_to_topic")
-def rule_to_topic(ctx: Context, flow: Flow) -> None:
-    bus, topic = ends(ctx, flow)
-    topic_arn = Ref(ctx.handle(topic.id).logical_id)
-    rule_arn = _rule(ctx, flow, {"Arn": topic_arn})
-    resource_policy(
-        ctx,
-        flow,
-        topic,
-        _service_statement(
-            f"From{bus.base}", "events.amazonaws.com", "sns:Publish", topic_arn, rule_arn
-        ),
-    )
+def rule_to_destination(ctx: Context, flow: Flow) -> None:
+    _, destination = ends(ctx, flow)
+    rule_arn = _rule(ctx, flow, {"Arn": ctx.handle(destination.id).arn})
+    _let_deliver(ctx, flow, "events.amazonaws.com", rule_arn)
 
 
 ROLE_TARGETS = {
@@ -397,7 +323,7 @@ def rule_with_role(ctx: Context, flow: Flow) -> None:
 def dead_letter_queue(ctx: Context, flow: Flow) -> None:
     """Messages that fail in the source queue move on to the target: a dead-letter queue."""
     queue, dead_letters = ends(ctx, flow)
-    resource = ctx.template.resources[ctx.handle(queue.id).logical_id]
+    resource = ctx.resource(queue.id)
     resource.properties["RedrivePolicy"] = {
         "deadLetterTargetArn": ctx.handle(dead_letters.id).arn,
         "maxReceiveCount": 5,
@@ -410,7 +336,7 @@ def dead_letter_queue(ctx: Context, flow: Flow) -> None:
 @edge("table_to_stream")
 def table_to_stream(ctx: Context, flow: Flow) -> None:
     table, stream = ends(ctx, flow)
-    resource = ctx.template.resources[ctx.handle(table.id).logical_id]
+    resource = ctx.resource(table.id)
     resource.properties["KinesisStreamSpecification"] = {"StreamArn": ctx.handle(stream.id).arn}
 
 
@@ -420,7 +346,7 @@ def stream_to_delivery_stream(ctx: Context, flow: Flow) -> None:
     role = ctx.role(delivery.id)
     arn = ctx.handle(stream.id).arn
     role.allow(f"Read{stream.base}", STREAM_READ, arn)
-    resource = ctx.template.resources[ctx.handle(delivery.id).logical_id]
+    resource = ctx.resource(delivery.id)
     resource.properties["DeliveryStreamType"] = "KinesisStreamAsSource"
     resource.properties["KinesisStreamSourceConfiguration"] = {
         "KinesisStreamARN": arn,
@@ -431,7 +357,7 @@ def stream_to_delivery_stream(ctx: Context, flow: Flow) -> None:
 @edge("delivery_stream_to_bucket")
 def delivery_stream_to_bucket(ctx: Context, flow: Flow) -> None:
     delivery, bucket = ends(ctx, flow)
-    stream = ctx.template.resources[ctx.handle(delivery.id).logical_id]
+    stream = ctx.resource(delivery.id)
     if "ExtendedS3DestinationConfiguration" in stream.properties:
         ctx.template.note(
             "note",

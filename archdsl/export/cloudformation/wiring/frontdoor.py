@@ -15,12 +15,13 @@ from archdsl.emit.cloudformation import AwsNode, Flow
 from archdsl.export.cloudformation.context import Context
 from archdsl.export.cloudformation.intrinsics import GetAtt, Ref, Select, Split, Sub
 from archdsl.export.cloudformation.registry import edge, finisher
-from archdsl.export.cloudformation.services import compute_role
+from archdsl.export.cloudformation.services import edge_role
 from archdsl.export.cloudformation.services.compute import triggers
 from archdsl.export.cloudformation.services.data import bucket_objects
 from archdsl.export.cloudformation.services.frontdoor import aliases, origins
+from archdsl.export.cloudformation.template import Resource
 from archdsl.export.cloudformation.wiring import ends, invoke_permission, resource_policy
-from archdsl.export.cloudformation.wiring.clients import WRITES
+from archdsl.export.cloudformation.wiring.clients import allow_writes, reference
 
 ROUTE = re.compile(
     r"^\s*(?:(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|ANY)\s+)?(/[A-Za-z0-9_\-./{}+]*)\s*$", re.I
@@ -42,19 +43,34 @@ def route_key(flow: Flow, target: AwsNode) -> tuple[str, str]:
     return f"{method.upper()} {path}", arn_path
 
 
-def _route(ctx: Context, flow: Flow, integration: str) -> str:
-    api, target = ends(ctx, flow)
-    key, arn_path = route_key(flow, target)
-    route = ctx.add_wiring(
+def _api_part(
+    ctx: Context, flow: Flow, api: AwsNode, other: AwsNode, kind: str, properties: dict[str, Any]
+) -> Resource:
+    """The ``AWS::ApiGatewayV2::<kind>`` of ``api`` for the edge with ``other``."""
+    return ctx.add_wiring(
         flow,
         api,
-        f"{api.base}{target.base}Route",
-        "AWS::ApiGatewayV2::Route",
-        {
-            "ApiId": Ref(ctx.handle(api.id).logical_id),
-            "RouteKey": key,
-            "Target": Sub(f"integrations/${{{integration}}}"),
-        },
+        f"{api.base}{other.base}{kind}",
+        f"AWS::ApiGatewayV2::{kind}",
+        {"ApiId": Ref(ctx.handle(api.id).logical_id), **properties},
+    )
+
+
+def _integrate(ctx: Context, flow: Flow, properties: dict[str, Any]) -> str:
+    """A proxy integration to the flow's target and the route to it; the route's path in the
+    execute-api ARN."""
+    api, target = ends(ctx, flow)
+    integration = _api_part(
+        ctx, flow, api, target, "Integration", {"IntegrationType": "AWS_PROXY", **properties}
+    )
+    key, arn_path = route_key(flow, target)
+    route = _api_part(
+        ctx,
+        flow,
+        api,
+        target,
+        "Route",
+        {"RouteKey": key, "Target": Sub(f"integrations/${{{integration.logical_id}}}")},
     )
     ctx.handle(api.id).extra.setdefault("routes", []).append(route.logical_id)
     return arn_path
@@ -63,20 +79,10 @@ def _route(ctx: Context, flow: Flow, integration: str) -> str:
 @edge("api_to_function")
 def api_to_function(ctx: Context, flow: Flow) -> None:
     api, function = ends(ctx, flow)
-    api_id = ctx.handle(api.id).logical_id
-    integration = ctx.add_wiring(
-        flow,
-        api,
-        f"{api.base}{function.base}Integration",
-        "AWS::ApiGatewayV2::Integration",
-        {
-            "ApiId": Ref(api_id),
-            "IntegrationType": "AWS_PROXY",
-            "IntegrationUri": ctx.handle(function.id).arn,
-            "PayloadFormatVersion": "2.0",
-        },
+    arn_path = _integrate(
+        ctx, flow, {"IntegrationUri": ctx.handle(function.id).arn, "PayloadFormatVersion": "2.0"}
     )
-    arn_path = _route(ctx, flow, integration.logical_id)
+    api_id = ctx.handle(api.id).logical_id
     invoke_permission(
         ctx,
         flow,
@@ -111,49 +117,40 @@ SERVICE_INTEGRATIONS: dict[str, tuple[str, dict[str, Any]]] = {
 @edge("api_to_service")
 def api_to_service(ctx: Context, flow: Flow) -> None:
     api, target = ends(ctx, flow)
-    if api.id not in ctx.roles:
-        compute_role(ctx, api, "apigateway.amazonaws.com", "IntegrationRole")
-    role = ctx.role(api.id)
-    access = WRITES[target.key]
-    role.allow(f"{access.verb}{target.base}", access.actions, access.resources(ctx, target))
+    role = edge_role(ctx, api, "apigateway.amazonaws.com", "IntegrationRole")
+    allow_writes(ctx, flow, role, target)
     subtype, parameters = SERVICE_INTEGRATIONS[target.key]
-    handle = ctx.handle(target.id)
     filled = {
-        name: handle.extra.get("name_by_name", handle.ref)
+        name: reference(ctx, target)
         if value == "@REF@"
         else api.id
         if value == "@SOURCE@"
         else value
         for name, value in parameters.items()
     }
-    integration = ctx.add_wiring(
+    _integrate(
+        ctx,
         flow,
-        api,
-        f"{api.base}{target.base}Integration",
-        "AWS::ApiGatewayV2::Integration",
         {
-            "ApiId": Ref(ctx.handle(api.id).logical_id),
-            "IntegrationType": "AWS_PROXY",
             "IntegrationSubtype": subtype,
             "CredentialsArn": GetAtt(role.logical_id, "Arn"),
             "PayloadFormatVersion": "1.0",
             "RequestParameters": filled,
         },
     )
-    _route(ctx, flow, integration.logical_id)
 
 
 @edge("user_pool_to_api")
 def user_pool_to_api(ctx: Context, flow: Flow) -> None:
     pool, api = ends(ctx, flow)
     pool_handle = ctx.handle(pool.id)
-    authorizer = ctx.add_wiring(
+    authorizer = _api_part(
+        ctx,
         flow,
         api,
-        f"{api.base}{pool.base}Authorizer",
-        "AWS::ApiGatewayV2::Authorizer",
+        pool,
+        "Authorizer",
         {
-            "ApiId": Ref(ctx.handle(api.id).logical_id),
             "Name": pool.slug,
             "AuthorizerType": "JWT",
             "IdentitySource": ["$request.header.Authorization"],
@@ -365,9 +362,7 @@ def firewall_association(ctx: Context, flow: Flow) -> None:
 @edge("graphql_data_source")
 def graphql_data_source(ctx: Context, flow: Flow) -> None:
     api, target = ends(ctx, flow)
-    if api.id not in ctx.roles:
-        compute_role(ctx, api, "appsync.amazonaws.com", "DataSourceRole")
-    role = ctx.role(api.id)
+    role = edge_role(ctx, api, "appsync.amazonaws.com", "DataSourceRole")
     handle = ctx.handle(target.id)
     if target.key == "dynamodb":
         role.allow(
