@@ -6,14 +6,15 @@ container (half-way into a group's padding; round the whole picture, half-way in
 margin), form a network of legs that cross no box. A group's lines continue out through
 its frame to the lines of the table it sits in. An edge end reaches the network by going
 straight out of its side to the channel beside its cell. A* (networkx's, with a budget of
-steps per route and per layout) then finds the route with the fewest bends and the least
-sharing with edges already drawn (each route is recorded on the legs it uses).
+steps per route and per layout, tried from both ends) then finds the route with the fewest
+bends and the least sharing with edges already drawn (each route is recorded on the legs it
+uses, and makes them dearer by :func:`crowding`).
 """
 
 from __future__ import annotations
 
 import itertools
-from bisect import bisect_left, insort
+from bisect import bisect_left, bisect_right, insort
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from heapq import heappop, heappush
@@ -30,6 +31,8 @@ an edge's own end and where it joins a channel)."""
 
 ROUTE_STEPS = 200_000
 """A* steps (nodes taken off the queue) one channel route may take before giving up."""
+FIRST_TRY_STEPS = 2_000
+"""A* steps of a channel route's first try from each end (then four times as many, ...)."""
 LAYOUT_STEPS = 2_000_000
 """A* steps for all channel routes of one layout (about ten seconds): past this, the
 remaining edges take the router's cheaper fallbacks. Only diagrams with hundreds of
@@ -120,11 +123,12 @@ class ChannelNetwork:
         stops = sorted(set(line.stops))
         for a, b in itertools.pairwise(stops):
             p, q = line.point(a), line.point(b)
-            self.graph.add_edge((*p, line.axis), (*q, line.axis), bend=0.0, length=b - a, used=0)
+            leg = {"bend": 0.0, "length": b - a, "used": 0, "cost": b - a}
+            self.graph.add_edge((*p, line.axis), (*q, line.axis), **leg)
         self._by_position.setdefault((line.axis, round(line.at, 2)), []).append(line)
         for s in stops:
             p = line.point(s)
-            self.graph.add_edge((*p, 0), (*p, 1), bend=self.bend_cost)
+            self.graph.add_edge((*p, 0), (*p, 1), bend=self.bend_cost, cost=self.bend_cost)
 
     # -- routing -------------------------------------------------------------------------------
 
@@ -160,7 +164,7 @@ class ChannelNetwork:
         try:
             if a_node is None or b_node is None or self.steps_left <= 0:
                 return None
-            path = self._astar(a_node, b_node, min(ROUTE_STEPS, self.steps_left))
+            path = self._race(a_node, b_node)
         finally:
             self._detach(added)
             self.graph.add_edges_from(removed)
@@ -168,9 +172,29 @@ class ChannelNetwork:
             return None
         return [start[2], *((x, y) for x, y, _ in path), end[2]]
 
+    def _race(self, source: Node, target: Node) -> list[Node] | None:
+        """A* from either end, with budgets growing in turn, until one gets through.
+
+        A greedy search that heads into a pocket (an end deep in nested groups whose way
+        out faces away from the other end) floods the pocket's whole surroundings before
+        it turns back, while the search from the other end walks straight in; trying both
+        with small budgets first costs at most a few times the cheaper of the two.
+        """
+        budget = FIRST_TRY_STEPS
+        while True:
+            for start, goal in ((source, target), (target, source)):
+                allowed = min(budget, ROUTE_STEPS, self.steps_left)
+                path = self._astar(start, goal, allowed)
+                if path is not None:
+                    return path if start == source else path[::-1]
+            if budget >= ROUTE_STEPS or self.steps_left <= 0:
+                return None
+            budget *= 4
+
     def _astar(self, source: Node, target: Node, budget: int) -> list[Node] | None:
         """networkx's ``astar_path`` (same queue order, so the same route), with
-        :func:`_distance` and :func:`_weight`, giving up (None) after ``budget`` steps.
+        :func:`_distance` and each leg's ``cost`` (its length times :func:`crowding`, kept up
+        to date by ``record``, or a bend), giving up (None) after ``budget`` steps.
 
         The steps taken are charged to :attr:`steps_left`.
         """
@@ -191,7 +215,7 @@ class ChannelNetwork:
                     continue
                 explored[node] = parent
                 for neighbour, data in adjacency[node].items():
-                    new_cost = cost + _weight(node, neighbour, data)
+                    new_cost = cost + data["cost"]
                     if neighbour in enqueued:
                         known, estimate = enqueued[neighbour]
                         if known <= new_cost:
@@ -238,11 +262,13 @@ class ChannelNetwork:
             low, high = min(low, high), max(low, high)
             for line in self._by_position.get((axis, round(at, 2)), ()):
                 stops = line.stops
-                for a, b in itertools.pairwise(stops):
-                    if low <= a and b <= high:
-                        u, v = (*line.point(a), axis), (*line.point(b), axis)
-                        if self.graph.has_edge(u, v):
-                            self.graph[u][v]["used"] += 1
+                inside = stops[bisect_left(stops, low) : bisect_right(stops, high)]
+                for a, b in itertools.pairwise(inside):
+                    u, v = (*line.point(a), axis), (*line.point(b), axis)
+                    if self.graph.has_edge(u, v):
+                        leg = self.graph[u][v]
+                        leg["used"] += 1
+                        leg["cost"] = leg["length"] * crowding(leg["used"])
 
     def _attach(
         self, point: Point, container: Container, arriving: int, added: list[tuple[Node, Node]]
@@ -269,7 +295,7 @@ class ChannelNetwork:
     def _add_temporary(self, u: Node, v: Node, bend: float, added: list[tuple[Node, Node]]) -> None:
         if not self.graph.has_edge(u, v):
             length = abs(u[0] - v[0]) + abs(u[1] - v[1])
-            self.graph.add_edge(u, v, bend=bend, length=length, used=0)
+            self.graph.add_edge(u, v, bend=bend, length=length, used=0, cost=bend or length)
             added.append((u, v))
 
     def _detach(self, added: list[tuple[Node, Node]]) -> None:
@@ -292,14 +318,22 @@ def _walk_back(node: Node, parent: Node | None, explored: dict[Node, Node | None
 
 def _distance(u: Node, v: Node) -> float:
     """Four times the straight distance: a greedier search, which is plenty for channels."""
-    return 4 * (abs(u[0] - v[0]) + abs(u[1] - v[1]))
+    return _HEURISTIC_FACTOR * (abs(u[0] - v[0]) + abs(u[1] - v[1]))
 
 
-def _weight(u: Node, v: Node, data: dict[str, float]) -> float:
-    """Length, three times over for each route already using the leg; or a bend."""
-    if data["bend"]:
-        return data["bend"]
-    return data["length"] * (1 + 2 * data["used"])
+_HEURISTIC_FACTOR = 4
+""":func:`_distance` counts each unit of distance this many times."""
+
+
+def crowding(used: int) -> float:
+    """What a leg costs per unit of length when ``used`` routes already run on it.
+
+    Grows with every route (1, 2.45, 3.18, 3.54, ...) so that routes spread out, but stays
+    below :data:`_HEURISTIC_FACTOR`: a step along even the busiest leg towards the target
+    then lowers A*'s estimate, and the greedy search keeps going instead of flooding the
+    whole network to look for a quieter way (which made dense layouts quadratic).
+    """
+    return 1 + (_HEURISTIC_FACTOR - 1.1) * (1 - 0.5**used)
 
 
 def _line_through(point: Point, lines: Iterable[_Line]) -> _Line | None:

@@ -17,7 +17,7 @@ class LabelPlacer:
     def __init__(self, obstacles: Sequence[Box], metrics: Metrics) -> None:
         self.metrics = metrics
         self.index = ObstacleIndex(obstacles, cell=metrics.icon_size * 2)
-        self.placed: list[Box] = []
+        self.placed = ObstacleIndex((), cell=metrics.icon_size * 2)
 
     def place(self, text: str, points: Sequence[Point]) -> TextBlock:
         lines = wrap(text, self.metrics.edge_label_wrap, self.metrics.font_size)
@@ -33,12 +33,10 @@ class LabelPlacer:
         return self._keep(lines, fallback)
 
     def _free(self, box: Box) -> bool:
-        if any(box.overlaps(b) for b in self.index.near(box)):
-            return False
-        return not any(box.overlaps(b) for b in self.placed)
+        return not self.index.overlaps_any(box) and not self.placed.overlaps_any(box)
 
     def _keep(self, lines: tuple[str, ...], box: Box) -> TextBlock:
-        self.placed.append(box)
+        self.placed.add(box)
         return TextBlock(lines, box, self.metrics.line_height)
 
 

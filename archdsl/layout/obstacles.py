@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Iterable, Iterator
 
@@ -13,11 +14,19 @@ class ObstacleIndex:
 
     def __init__(self, boxes: Iterable[Box], cell: float) -> None:
         self.cell = max(cell, 1.0)
-        self.boxes: list[Box] = list(boxes)
+        self.boxes: list[Box] = []
         self._buckets: dict[tuple[int, int], list[int]] = {}
-        for index, box in enumerate(self.boxes):
-            for key in self._keys(box):
-                self._buckets.setdefault(key, []).append(index)
+        self._census: _Census | None = None
+        for box in boxes:
+            self.add(box)
+
+    def add(self, box: Box) -> None:
+        """One more box (labels are added as they are placed)."""
+        index = len(self.boxes)
+        self.boxes.append(box)
+        for key in self._keys(box):
+            self._buckets.setdefault(key, []).append(index)
+        self._census = None
 
     def _span(self, low: float, high: float) -> range:
         return range(math.floor(low / self.cell), math.floor(high / self.cell) + 1)
@@ -28,11 +37,31 @@ class ObstacleIndex:
                 yield i, j
 
     def near(self, area: Box) -> list[Box]:
-        """Boxes whose buckets meet ``area`` (a superset of those that overlap it)."""
+        """Boxes whose buckets meet ``area`` (a superset of those that overlap it).
+
+        Costs a look at every bucket of ``area``: for small areas; :meth:`count_near`
+        answers "how many" for large ones.
+        """
         found: set[int] = set()
         for key in self._keys(area):
             found.update(self._buckets.get(key, ()))
         return [self.boxes[i] for i in sorted(found)]
+
+    def overlaps_any(self, area: Box) -> bool:
+        """Does a box overlap ``area``'s interior?"""
+        boxes = self.boxes
+        for key in self._keys(area):
+            for index in self._buckets.get(key, ()):
+                if area.overlaps(boxes[index]):
+                    return True
+        return False
+
+    def count_near(self, area: Box) -> int:
+        """How many boxes have their centre in a bucket that meets ``area``, at the
+        same cost for any area (a summed-area table, built on first use)."""
+        if self._census is None:
+            self._census = _Census(self.boxes, self.cell)
+        return self._census.count(self._span(area.x, area.right), self._span(area.y, area.bottom))
 
     def hits(self, a: Point, b: Point) -> bool:
         """Does the axis-parallel segment ``a``–``b`` pass through a box's interior?"""
@@ -59,3 +88,33 @@ class ObstacleIndex:
             box.x < x < box.right and box.y < y < box.bottom
             for box in (self.boxes[i] for i in self._buckets.get(key, ()))
         )
+
+
+class _Census:
+    """Box centres counted per bucket, summed so that any rectangle of buckets is counted
+    in four look-ups."""
+
+    def __init__(self, boxes: list[Box], cell: float) -> None:
+        keys = [(math.floor(b.cx / cell), math.floor(b.cy / cell)) for b in boxes]
+        self.left = min((i for i, _ in keys), default=0)
+        self.top = min((j for _, j in keys), default=0)
+        width = max((i for i, _ in keys), default=0) - self.left + 1
+        height = max((j for _, j in keys), default=0) - self.top + 1
+        counts = [[0] * width for _ in range(height)]
+        for i, j in keys:
+            counts[j - self.top][i - self.left] += 1
+        # sums[j][i]: boxes in bucket rows < j and columns < i.
+        self.sums = [[0] * (width + 1)]
+        for row in counts:
+            running = list(itertools.accumulate(row, initial=0))
+            above = self.sums[-1]
+            self.sums.append([a + r for a, r in zip(above, running, strict=True)])
+
+    def count(self, columns: range, rows: range) -> int:
+        width, height = len(self.sums[0]) - 1, len(self.sums) - 1
+        i0 = min(max(columns.start - self.left, 0), width)
+        i1 = min(max(columns.stop - self.left, 0), width)
+        j0 = min(max(rows.start - self.top, 0), height)
+        j1 = min(max(rows.stop - self.top, 0), height)
+        sums = self.sums
+        return sums[j1][i1] - sums[j0][i1] - sums[j1][i0] + sums[j0][i0]

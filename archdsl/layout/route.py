@@ -95,7 +95,7 @@ class Router:
         candidates = candidate_routes(a, start.outward, b, end.outward, self.clearance)
         # Between far-apart ends with much in between, the shapes rarely get through:
         # try the few simplest, then go to the channels.
-        crowded = len(self.index.near(_around(a, b, 0.0))) > _CROWDED
+        crowded = self.index.count_near(_around(a, b, 0.0)) > _CROWDED
         chosen = self._best_clear(candidates[:_CROWDED_TRIES] if crowded else candidates)
         if chosen is not None:
             return chosen

@@ -9,7 +9,6 @@ Vertical starts are the same shapes with x and y swapped.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterator
 
 from archdsl.layout.model import Point
@@ -78,7 +77,12 @@ def _between(low: float, high: float, step: float) -> list[float]:
 
 
 def _length(route: list[Point]) -> float:
-    return sum(abs(p[0] - q[0]) + abs(p[1] - q[1]) for p, q in itertools.pairwise(route))
+    total = 0.0
+    (px, py), rest = route[0], route[1:]
+    for x, y in rest:  # a plain loop: this runs for every candidate of every edge
+        total += abs(x - px) + abs(y - py)
+        px, py = x, y
+    return total
 
 
 def _swap(p: Point) -> Point:

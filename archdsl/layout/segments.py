@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 
 from archdsl.layout.model import Point
 
@@ -28,11 +28,11 @@ class SegmentLog:
             for bucket in self._keys(a, b):
                 self._buckets.setdefault(bucket, []).append((a, b))
 
-    def _keys(self, a: Point, b: Point) -> Iterator[tuple[int, int]]:
+    def _keys(self, a: Point, b: Point) -> list[tuple[int, int]]:
         cell = self.cell
-        for i in range(int(min(a[0], b[0]) // cell), int(max(a[0], b[0]) // cell) + 1):
-            for j in range(int(min(a[1], b[1]) // cell), int(max(a[1], b[1]) // cell) + 1):
-                yield i, j
+        columns = range(int(min(a[0], b[0]) // cell), int(max(a[0], b[0]) // cell) + 1)
+        rows = range(int(min(a[1], b[1]) // cell), int(max(a[1], b[1]) // cell) + 1)
+        return [(i, j) for i in columns for j in rows]
 
     def overlap(self, a: Point, b: Point, ports: frozenset[str] = frozenset()) -> float:
         """How long ``a``–``b`` runs on top of (or right beside) logged legs of edges that

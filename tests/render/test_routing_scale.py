@@ -1,0 +1,121 @@
+"""The routing stays near-linear: bounded channel searches, and look-ups that do not scan.
+
+No time is asserted (timings belong to ``benchmarks/``); the work is counted instead: the
+A* steps the channel network spends on a generated diagram, which grew quadratically
+when crowded channels made the greedy search flood the network.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import random
+
+import pytest
+
+from archdsl.api import parse
+from archdsl.layout import Layout, channels, layout
+from archdsl.layout.channels import ChannelNetwork, Node, crowding
+from archdsl.layout.model import Box
+from archdsl.layout.obstacles import ObstacleIndex
+from benchmarks.generate import generate
+from tests.render.cases import layout_json
+from tests.render.geometry import problems
+
+
+def _layout(services: int) -> Layout:
+    diagram = parse(generate(services)).diagram
+    assert diagram is not None
+    return layout(diagram)
+
+
+def _random_boxes(count: int, seed: int = 3) -> list[Box]:
+    rng = random.Random(seed)
+    return [
+        Box(
+            rng.uniform(-500, 3000),
+            rng.uniform(-500, 2000),
+            rng.uniform(5, 300),
+            rng.uniform(5, 90),
+        )
+        for _ in range(count)
+    ]
+
+
+def test_crowding_grows_with_use_but_stays_below_the_heuristic() -> None:
+    costs = [crowding(used) for used in range(40)]
+    assert costs[0] == 1.0
+    assert all(a < b for a, b in itertools.pairwise(costs[:20]))
+    assert max(costs) < channels._HEURISTIC_FACTOR
+
+
+def test_channel_search_work_stays_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    networks: list[ChannelNetwork] = []
+    build = ChannelNetwork.__init__
+
+    def keep(self: ChannelNetwork, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        build(self, *args, **kwargs)
+        networks.append(self)
+
+    monkeypatch.setattr(ChannelNetwork, "__init__", keep)
+    _layout(500)
+    assert networks
+    spent = channels.LAYOUT_STEPS - networks[-1].steps_left
+    # About 20,000 steps; the unbounded crowding penalty took over 200,000 here.
+    assert spent < 60_000
+
+
+def test_routes_found_from_the_far_end_keep_the_quality_floor(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Tiny first budgets make many routes come from the search that starts at the target.
+    monkeypatch.setattr(channels, "FIRST_TRY_STEPS", 4)
+    calls: list[tuple[Node, Node, bool]] = []
+    search = ChannelNetwork._astar
+
+    def spy(self: ChannelNetwork, source: Node, target: Node, budget: int) -> list[Node] | None:
+        path = search(self, source, target, budget)
+        calls.append((source, target, path is not None))
+        return path
+
+    monkeypatch.setattr(ChannelNetwork, "_astar", spy)
+    text = generate(120)
+    first = layout_json(text)
+    assert problems(first, allow_notes=True) == []
+    assert layout_json(text) == first
+    from_far_end = [
+        (s2, t2) == (t1, s1) and found for (s1, t1, _), (s2, t2, found) in itertools.pairwise(calls)
+    ]
+    assert any(from_far_end)
+
+
+def test_a_larger_generated_diagram_keeps_the_quality_floor() -> None:
+    result = layout_json(generate(400))
+    assert problems(result, allow_notes=True) == []
+
+
+def test_count_near_counts_box_centres_in_the_buckets_met() -> None:
+    boxes = _random_boxes(300)
+    index = ObstacleIndex(boxes, cell=160.0)
+    for area in [*_random_boxes(60, seed=9), Box(-10_000, -10_000, 30_000, 30_000)]:
+        columns = range(math.floor(area.x / 160), math.floor(area.right / 160) + 1)
+        rows = range(math.floor(area.y / 160), math.floor(area.bottom / 160) + 1)
+        expected = sum(
+            math.floor(b.cx / 160) in columns and math.floor(b.cy / 160) in rows for b in boxes
+        )
+        assert index.count_near(area) == expected
+
+
+def test_count_near_follows_added_boxes() -> None:
+    index = ObstacleIndex([], cell=100.0)
+    area = Box(0, 0, 1000, 1000)
+    assert index.count_near(area) == 0
+    index.add(Box(10, 10, 20, 20))
+    assert index.count_near(area) == 1
+
+
+def test_overlaps_any_agrees_with_a_scan() -> None:
+    boxes = _random_boxes(200)
+    index = ObstacleIndex(boxes, cell=160.0)
+    for area in _random_boxes(200, seed=11):
+        assert index.overlaps_any(area) == any(area.overlaps(b) for b in boxes)
