@@ -65,7 +65,7 @@ def load_icon_packs(files: tuple[Path, ...], base_dir: Path | None) -> list[Icon
 
 def render(diagram: Diagram, request: RenderRequest) -> str | bytes:
     """The picture (or layout JSON) of one diagram."""
-    from archdsl.emit.png import MissingFonts, PngTooLarge
+    from archdsl.emit.png import PngTooLarge
     from archdsl.layout import LayoutOptions, LayoutTooLarge, layout
 
     if request.output_format not in FORMATS:
@@ -94,7 +94,7 @@ def render(diagram: Diagram, request: RenderRequest) -> str | bytes:
         from archdsl.emit.svg import render_svg
 
         return render_svg(diagram, theme=request.theme, icon_packs=packs, geometry=geometry)
-    except (LayoutTooLarge, PngTooLarge, MissingFonts) as error:
+    except (LayoutTooLarge, PngTooLarge) as error:
         raise RenderError(str(error)) from error
 
 

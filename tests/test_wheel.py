@@ -42,6 +42,12 @@ def test_wheel_contains_the_grammar(wheel: Path) -> None:
     assert grammar == (REPO / "grammars" / "architecture.lark").read_text(encoding="utf-8")
 
 
+def test_wheel_contains_the_font_and_icons_with_their_licences(wheel: Path) -> None:
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for data in ("fonts/DejaVuSans.ttf", "fonts/LICENSE.txt", "icons/logos-aws.json"):
+        assert f"archdsl/{data}" in names
+
+
 @pytest.mark.slow
 def test_installed_wheel_parses_outside_the_checkout(wheel: Path, tmp_path: Path) -> None:
     env_dir = tmp_path / "venv"
@@ -70,11 +76,18 @@ def test_installed_wheel_parses_outside_the_checkout(wheel: Path, tmp_path: Path
         "print(l.grammar_path())\n"
         "print(archdsl.__file__)\n"
         "print([s.id for s in doc.diagram.services])\n"
+        # The bundled font draws text on a machine without fonts (system fonts skipped).
+        "from archdsl.emit.png import svg_to_png\n"
+        'svg = \'<svg xmlns="http://www.w3.org/2000/svg" width="60" height="30">{}</svg>\'\n'
+        'text = \'<text x="5" y="20" font-family="sans-serif">Abc</text>\'\n'
+        "print(svg_to_png(svg.format(text), system_fonts=False) != "
+        "svg_to_png(svg.format(''), system_fonts=False))\n"
     )
     result = subprocess.run(
         [str(python), "-c", script], capture_output=True, text=True, cwd=tmp_path, check=True
     )
-    grammar_line, package_line, services_line = result.stdout.splitlines()
+    grammar_line, package_line, services_line, text_drawn = result.stdout.splitlines()
     assert str(env_dir) in grammar_line and "site-packages/archdsl/grammars" in grammar_line
     assert str(env_dir) in package_line
     assert services_line == "['a']"
+    assert text_drawn == "True"

@@ -1,16 +1,17 @@
 """PNG output: the SVG rasterised by resvg (``resvg-py`` from PyPI; no browser, no Cairo).
 
-Text needs a font on the machine. resvg reads the system's fonts; DejaVu Sans (Debian's
-``fonts-dejavu-core``) or Liberation Sans are used when the SVG's own families
-(Trebuchet MS, Verdana, Arial) are missing. ``font_files`` adds fonts of your own, and
-:func:`missing_font_message` says when no usable font was found.
+Text is drawn with DejaVu Sans, which ships inside archdsl (``archdsl/fonts``, with its
+licence): the layout measures text with its widths, and a fresh machine (a CI
+container) may have no fonts at all. The SVG's own families (Trebuchet MS, Verdana,
+Arial) win where the machine has them; system fonts also cover scripts DejaVu lacks.
+``font_files`` adds fonts of your own.
 """
 
 from __future__ import annotations
 
 import struct
 from collections.abc import Iterable, Sequence
-from functools import cache
+from importlib import resources
 from pathlib import Path
 
 from archdsl.emit.svg import Theme, render_svg
@@ -18,14 +19,8 @@ from archdsl.icons import IconPack
 from archdsl.layout import Layout, LayoutOptions, layout
 from archdsl.model import Diagram
 
-FONT_DIRS = (
-    "/usr/share/fonts",
-    "/usr/local/share/fonts",
-    "/Library/Fonts",
-    "/System/Library/Fonts",
-    "C:/Windows/Fonts",
-)
-_FALLBACK_FAMILIES = ("DejaVu Sans", "Liberation Sans", "Arial", "Verdana", "Helvetica")
+BUNDLED_FONT = "DejaVuSans.ttf"
+BUNDLED_FAMILY = "DejaVu Sans"
 
 DEFAULT_MAX_PIXELS = 50_000_000
 """Pictures with more pixels than this are refused (200 MB of memory while drawing)."""
@@ -69,24 +64,26 @@ def render_png(
     return svg_to_png(svg, scale=scale, font_files=font_files)
 
 
-class MissingFonts(RuntimeError):
-    """The picture has text but this machine has no font to draw it with."""
-
-
-def svg_to_png(svg: str, *, scale: float = 1.0, font_files: Sequence[str | Path] = ()) -> bytes:
-    """Rasterise SVG text with resvg; raises :class:`MissingFonts` rather than drop text."""
+def svg_to_png(
+    svg: str,
+    *,
+    scale: float = 1.0,
+    font_files: Sequence[str | Path] = (),
+    system_fonts: bool = True,
+) -> bytes:
+    """Rasterise SVG text with resvg, with archdsl's own font and, unless
+    ``system_fonts`` is false, the machine's."""
     import resvg_py
 
-    if "<text" in svg and not font_files and (message := missing_font_message()):
-        raise MissingFonts(message)
-
-    data = resvg_py.svg_to_bytes(
-        svg_string=svg,
-        zoom=float(scale),
-        font_files=[str(f) for f in font_files] or None,
-        sans_serif_family=_sans_serif(),
-        text_rendering="optimize_legibility",
-    )
+    with resources.as_file(resources.files("archdsl").joinpath("fonts", BUNDLED_FONT)) as bundled:
+        data = resvg_py.svg_to_bytes(
+            svg_string=svg,
+            zoom=float(scale),
+            font_files=[str(bundled), *(str(f) for f in font_files)],
+            skip_system_fonts=not system_fonts,
+            sans_serif_family=BUNDLED_FAMILY,
+            text_rendering="optimize_legibility",
+        )
     return bytes(data)
 
 
@@ -96,34 +93,3 @@ def png_size(data: bytes) -> tuple[int, int]:
         raise ValueError("not a PNG")
     width, height = struct.unpack(">II", data[16:24])
     return int(width), int(height)
-
-
-@cache
-def _sans_serif() -> str:
-    """The first fallback family with a font file on this machine (by file name)."""
-    names = {p.stem.lower().replace("-", "").replace(" ", "") for p in _font_files()}
-    for family in _FALLBACK_FAMILIES:
-        key = family.lower().replace(" ", "")
-        if any(name.startswith(key) for name in names):
-            return family
-    return "DejaVu Sans"
-
-
-@cache
-def _font_files() -> tuple[Path, ...]:
-    found: list[Path] = []
-    for folder in FONT_DIRS:
-        root = Path(folder)
-        if root.is_dir():
-            found.extend(p for p in root.rglob("*") if p.suffix.lower() in (".ttf", ".otf", ".ttc"))
-    return tuple(sorted(found))
-
-
-def missing_font_message() -> str | None:
-    """A sentence for the user when no font for labels was found, else ``None``."""
-    if _font_files():
-        return None
-    return (
-        "no font files found (looked in " + ", ".join(FONT_DIRS) + "): PNG text would not "
-        "show; install one, e.g. `apt-get install fonts-dejavu-core`, or pass font_files"
-    )
