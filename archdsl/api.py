@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from archdsl.diagnostics import Diagnostic, Severity, has_errors
+from archdsl.diagnostics import Diagnostic, Related, Severity, has_errors
 
 if TYPE_CHECKING:
     from archdsl.export.cloudformation import ExportResult
@@ -101,7 +101,16 @@ def check(
     from archdsl.suppress import Suppressions
 
     selection = selection or Selection()
-    findings = list(document.diagnostics)
+    suppressions = Suppressions.from_source(document.source)
+    suppressing = bool(suppressions.by_line or suppressions.whole_file)
+    path = document.path
+    # Each finding is built once, final (path and severity set) and only if kept: a big
+    # diagram has tens of thousands of them, and copies would double the peak memory.
+    kept = [
+        _with_severity(d.at(path), selection.severity_of(d.code, d.severity))
+        for d in document.diagnostics
+        if selection.wants(d.code) and not suppressions.hides(d)
+    ]
     if document.diagram is not None:
         context = CheckContext(document.diagram, options or CheckOptions(), document.source)
         for rule in all_rules().values():
@@ -109,25 +118,26 @@ def check(
                 continue
             severity = selection.severity_of(rule.code, rule.severity)
             for problem in rule.check(context):
-                findings.append(
-                    Diagnostic(
-                        rule.code,
-                        severity,
-                        problem.message,
-                        problem.span,
-                        help=problem.help,
-                        related=problem.related,
-                    )
+                diagnostic = Diagnostic(
+                    rule.code,
+                    severity,
+                    problem.message,
+                    problem.span,
+                    problem.help,
+                    _related_at(problem.related, path),
+                    path,
                 )
-    suppressions = Suppressions.from_source(document.source)
-    kept = [
-        d.at(document.path)
-        for d in findings
-        if selection.wants(d.code) and not suppressions.hides(d)
-    ]
-    kept = [_with_severity(d, selection.severity_of(d.code, d.severity)) for d in kept]
+                if not (suppressing and suppressions.hides(diagnostic)):
+                    kept.append(diagnostic)
     kept.sort(key=Diagnostic.sort_key)
     return replace(document, diagnostics=tuple(kept))
+
+
+def _related_at(related: tuple[Related, ...], path: str | None) -> tuple[Related, ...]:
+    """``related`` with the file set where a rule left it open (as ``Diagnostic.at``)."""
+    if path is None or all(r.path for r in related):
+        return related
+    return tuple(r if r.path else Related(r.message, r.span, path) for r in related)
 
 
 def _with_severity(diagnostic: Diagnostic, severity: Severity) -> Diagnostic:

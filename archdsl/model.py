@@ -211,7 +211,9 @@ class Diagram(_Frozen):
     comments: tuple[Comment, ...] = ()
     front_matter: str | None = None
     """The YAML front matter block verbatim (without the ``---`` lines)."""
-    config: ArchitectureConfig = ArchitectureConfig()
+    # model_construct: calling ArchitectureConfig() here would build its validator (and
+    # load pydantic's plugins) at import, on every command's start-up.
+    config: ArchitectureConfig = ArchitectureConfig.model_construct()
     theme: str | None = None
     header_span: Span = NO_SPAN
 

@@ -27,7 +27,6 @@ from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape, quoteattr
 
 __all__ = [
     "BUILTIN_ICONS",
@@ -503,7 +502,7 @@ def _attribute_allowed(element: ET.Element, key: str, value: str) -> bool:
 
 def _inner_markup(root: ET.Element) -> str:
     """The children of the wrapper ``<svg>`` as markup, without namespace noise."""
-    return "".join(_markup(child) + escape(child.tail or "") for child in root)
+    return "".join(_markup(child) + _escape(child.tail or "") for child in root)
 
 
 def _markup(element: ET.Element) -> str:
@@ -511,10 +510,26 @@ def _markup(element: ET.Element) -> str:
     # attributes are unqualified; the names are known to be safe by now.
     tag = element.tag.rpartition("}")[2]
     attributes = "".join(
-        f" {_qualified(key)}={quoteattr(value)}" for key, value in element.attrib.items()
+        f" {_qualified(key)}={_quote_attribute(value)}" for key, value in element.attrib.items()
     )
-    inner = escape(element.text or "") + _inner_markup(element)
+    inner = _escape(element.text or "") + _inner_markup(element)
     return f"<{tag}{attributes}>{inner}</{tag}>" if inner else f"<{tag}{attributes}/>"
+
+
+def _escape(text: str) -> str:
+    """``xml.sax.saxutils.escape`` (whose module imports urllib and http: a tenth of
+    archdsl's start-up)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _quote_attribute(value: str) -> str:
+    """``xml.sax.saxutils.quoteattr``: escaped, white space kept, in fitting quotes."""
+    value = _escape(value).replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;")
+    if '"' not in value:
+        return f'"{value}"'
+    if "'" not in value:
+        return f"'{value}'"
+    return '"' + value.replace('"', "&quot;") + '"'
 
 
 def _qualified(key: str) -> str:

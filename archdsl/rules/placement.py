@@ -421,7 +421,12 @@ class _Lines:
                 partners.append(everyone - {i})
                 continue
             aligned = adjacency.get(group)
-            found = {index[o] for o in aligned if o in index} if aligned else set()
+            if not aligned:
+                found: set[int] = set()
+            elif len(aligned) <= len(index):
+                found = {index[other] for other in aligned if other in index}
+            else:  # a group aligned with many: look only at this line's few groups
+                found = {i for other, i in index.items() if other in aligned}
             if default is not None:
                 found.add(default)
             found.discard(i)

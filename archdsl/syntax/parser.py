@@ -78,19 +78,14 @@ class _Parser:
 
 
 def _build_with_callbacks(builder: ModelBuilder) -> lark.Lark:
-    from archdsl.syntax.loader import grammar_path
+    from archdsl.syntax.loader import build_parser
 
     keep = builder.on_comment
-    return lark.Lark(
-        grammar_path().read_text(encoding="utf-8"),
-        parser="lalr",
-        lexer="contextual",
-        maybe_placeholders=True,
-        transformer=builder,
+    return build_parser(
+        builder,
         lexer_callbacks={
             name: keep for name in ("COMMENT", "COMMENT_LINE", "DIRECTIVE", "ODD_DIRECTIVE")
         },
-        cache=True,
     )
 
 
@@ -428,10 +423,14 @@ def _read_config(
             settings.update(source["architecture"])
         if isinstance(source.get("theme"), str):
             theme = source["theme"]
+    if not settings:
+        # The defaults need no validation (which would build the validator: a cost of
+        # every cold start, for the common diagram that sets nothing).
+        return ArchitectureConfig.model_construct(), theme
     try:
         return ArchitectureConfig.model_validate(settings), theme
     except ValueError:
-        return ArchitectureConfig(), theme
+        return ArchitectureConfig.model_construct(), theme
 
 
 def _load_yaml(text: str) -> Any:

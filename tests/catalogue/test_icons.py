@@ -9,6 +9,8 @@ from types import ModuleType
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from archdsl.icons import (
     IconName,
@@ -355,3 +357,15 @@ def test_shipped_subset_matches_the_npm_package_when_present() -> None:
     names = (REPO_ROOT / "archdsl" / "catalogue" / "logos-names.txt").read_text().split()
     assert names == generator.all_names(icon_set)
     assert version in (REPO_ROOT / "archdsl" / "icons" / "LICENSE-logos.txt").read_text()
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet=list("&<>\"'\n\r\tab ")))
+def test_markup_escaping_is_the_standard_librarys(text: str) -> None:
+    # archdsl keeps its own copies to spare start-up the import of xml.sax.saxutils.
+    from xml.sax.saxutils import escape, quoteattr
+
+    from archdsl.icons import _escape, _quote_attribute
+
+    assert _escape(text) == escape(text)
+    assert _quote_attribute(text) == quoteattr(text)

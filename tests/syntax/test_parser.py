@@ -466,3 +466,19 @@ def test_corpus_diagrams_parse_cleanly() -> None:
             continue  # statement fragments from the docs, no header
         document = api.parse(text)
         assert not any(d.code.startswith("AD00") for d in document.diagnostics), path.name
+
+
+def test_models_share_their_fields_set_without_leaking_changes() -> None:
+    # The builder gives every model of a class one shared fields set (memory); pydantic
+    # copies it before a model_copy changes it, so no other model sees the change.
+    from archdsl.api import parse as parse_diagram
+
+    diagram = parse_diagram(
+        "architecture-beta\n    service a(server)[A]\n    service b(server)[B]\n"
+    ).diagram
+    assert diagram is not None
+    first, second = diagram.services
+    before = set(second.model_fields_set)
+    changed = first.model_copy(update={"title": None, "extra_note": 1})
+    assert "extra_note" in changed.model_fields_set
+    assert second.model_fields_set == before == first.model_fields_set
