@@ -1,11 +1,13 @@
 """Routing along the free channels of the nested tables, for edges that go far.
 
-Every container is a table, and nothing lies in the gaps between its columns and rows,
-nor in a group's padding. So the middle lines of those gaps, with a ring round each
-container (half-way into a group's padding; round the whole picture, half-way into the
-margin), form a network of legs that cross no box. A group's lines continue out through
-its frame to the lines of the table it sits in. An edge end reaches the network by going
-straight out of its side to the channel beside its cell. A* (networkx's, with a budget of
+Every container is a table, and nothing lies in the gaps between its rows, between two
+neighbours in a row, nor in a group's padding. So the middle lines of the row gaps, in
+each row the vertical lines the table records between its children (see
+:func:`archdsl.layout.place._cuts`), and a ring round each container (half-way into a
+group's padding; round the whole picture, half-way into the margin) form a network of legs
+that cross no box. A group's lines continue out through its frame to the lines of the
+table it sits in. An edge end reaches the network by going straight out of its side to the
+channel beside its place. A* (networkx's, with a budget of
 steps per route and per layout, tried from both ends) then finds the route with the fewest
 bends and the least sharing with edges already drawn (each route is recorded on the legs it
 uses, and makes them dearer by :func:`crowding`).
@@ -19,7 +21,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from heapq import heappop, heappush
 
-from archdsl.layout.grid import Cell
 from archdsl.layout.model import Point
 from archdsl.layout.place import Table
 from archdsl.layout.tree import Container, Tree
@@ -54,10 +55,36 @@ class _Line:
 
 @dataclass(frozen=True)
 class _Grid:
-    xs: tuple[float, ...]
+    """One table's lines: the ring and the row gaps across, and in each row the vertical
+    lines between its children (``cuts``, from row line to row line)."""
+
+    table: Table
     ys: tuple[float, ...]
-    vertical: tuple[_Line, ...]
+    """The horizontal lines: the ring's top, the middle of each row gap, the ring's bottom."""
+    left: _Line
+    right: _Line
     horizontal: tuple[_Line, ...]
+    cuts: tuple[tuple[_Line, ...], ...]
+
+    @property
+    def lines(self) -> tuple[_Line, ...]:
+        return (self.left, self.right, *itertools.chain(*self.cuts), *self.horizontal)
+
+    def edge_xs(self, last: bool) -> tuple[float, ...]:
+        """Where vertical lines meet the ring's top (or, ``last``, its bottom)."""
+        row = self.cuts[-1 if last else 0] if self.cuts else ()
+        return (self.left.at, *(line.at for line in row), self.right.at)
+
+    def beside(self, item: str, outward: int) -> _Line | None:
+        """The vertical line left (``outward`` < 0) or right of ``item``'s place."""
+        span = self.table.spans.get(item)
+        if span is None:
+            return None
+        row, left, right = span
+        lines = self.cuts[row]
+        if outward > 0:
+            return next((line for line in lines if line.at >= right), self.right)
+        return next((line for line in reversed(lines) if line.at <= left), self.left)
 
 
 class ChannelNetwork:
@@ -67,24 +94,17 @@ class ChannelNetwork:
         self,
         tree: Tree,
         tables: dict[Container, Table],
-        cells: dict[Container, dict[str, Cell]],
         ring: float,
         bend_cost: float,
     ) -> None:
         import networkx as nx
 
         self.tree = tree
-        self.cells = cells
         self.bend_cost = bend_cost
         self.grids = {c: _grid(t, ring, c is None) for c, t in tables.items()}
-        self.lines: list[_Line] = [
-            line for g in self.grids.values() for line in (*g.vertical, *g.horizontal)
-        ]
+        self.lines: list[_Line] = [line for g in self.grids.values() for line in g.lines]
         for grid in self.grids.values():
-            for v in grid.vertical:
-                for h in grid.horizontal:
-                    insort(v.stops, h.at)
-                    insort(h.stops, v.at)
+            _cross(grid)
         for container, grid in self.grids.items():
             if container is not None:
                 self._join_to_parent(container, grid)
@@ -99,18 +119,20 @@ class ChannelNetwork:
     def _join_to_parent(self, group: str, grid: _Grid) -> None:
         parent = self.tree.parent[group]
         outer = self.grids.get(parent)
-        cell = self.cells.get(parent, {}).get(group)
-        if outer is None or cell is None:
+        span = outer.table.spans.get(group) if outer is not None else None
+        left = outer.beside(group, -1) if outer is not None else None
+        right = outer.beside(group, 1) if outer is not None else None
+        if outer is None or span is None or left is None or right is None:
             return
-        column, row = cell
+        row = span[0]
         above, below = outer.horizontal[row], outer.horizontal[row + 1]
-        left, right = outer.vertical[column], outer.vertical[column + 1]
-        for x in grid.xs:
+        for x in grid.edge_xs(last=False):
             self._extension(1, x, above.at, grid.ys[0], above)
+        for x in grid.edge_xs(last=True):
             self._extension(1, x, grid.ys[-1], below.at, below)
         for y in grid.ys:
-            self._extension(0, y, left.at, grid.xs[0], left)
-            self._extension(0, y, grid.xs[-1], right.at, right)
+            self._extension(0, y, left.at, grid.left.at, left)
+            self._extension(0, y, grid.right.at, right.at, right)
 
     def _extension(self, axis: int, at: float, start: float, end: float, meets: _Line) -> None:
         """A leg from a group's ring out to ``meets``, a line of the table around it."""
@@ -135,14 +157,13 @@ class ChannelNetwork:
     def entry(self, container: Container, item: str, tip: Point, outward: Vector) -> Point | None:
         """Where a stub leaving ``item`` (a child of ``container``) meets the network."""
         grid = self.grids.get(container)
-        cell = self.cells.get(container, {}).get(item)
-        if grid is None or cell is None:
+        span = grid.table.spans.get(item) if grid is not None else None
+        if grid is None or span is None:
             return None
-        column, row = cell
-        if outward[0] > 0:
-            return grid.vertical[column + 1].at, tip[1]
-        if outward[0] < 0:
-            return grid.vertical[column].at, tip[1]
+        row = span[0]
+        if outward[0]:
+            line = grid.beside(item, outward[0])
+            return None if line is None else (line.at, tip[1])
         if outward[1] > 0:
             return tip[0], grid.horizontal[row + 1].at
         return tip[0], grid.horizontal[row].at
@@ -241,7 +262,7 @@ class ChannelNetwork:
             return []
         axis = 0 if outward[1] == 0 else 1
         along = entry[0] if axis == 0 else entry[1]
-        rings = grid.xs if axis == 0 else grid.ys
+        rings = (grid.left.at, grid.right.at) if axis == 0 else grid.ys
         far = rings[-1] if (outward[0] or outward[1]) < 0 else rings[0]
         low, high = min(along, far), max(along, far)
         at = entry[1] if axis == 0 else entry[0]
@@ -276,7 +297,7 @@ class ChannelNetwork:
         """Join ``point`` to the line of ``container``'s grid it lies on (new edges go to
         ``added``); the node to start from (or end at) travels along ``arriving``."""
         grid = self.grids[container]
-        line = _line_through(point, (*grid.vertical, *grid.horizontal))
+        line = _line_through(point, grid.lines)
         if line is None:
             return None
         along = point[0] if line.axis == 0 else point[1]
@@ -345,7 +366,8 @@ def _line_through(point: Point, lines: Iterable[_Line]) -> _Line | None:
 
 
 def _grid(table: Table, ring: float, outermost: bool) -> _Grid:
-    """The channel lines of one table: a ring, and the middle of every gap."""
+    """The channel lines of one table: a ring, the middle of every row gap, and in every
+    row the middle of each gap between two children."""
     frame = table.frame
     if outermost:
         left, right = frame.x - ring, frame.right + ring
@@ -354,11 +376,28 @@ def _grid(table: Table, ring: float, outermost: bool) -> _Grid:
         content_top = table.rows[0][0] if table.rows else frame.y + ring * 2
         left, right = frame.x + ring, frame.right - ring
         top, bottom = (frame.y + content_top) / 2, frame.bottom - ring
-    xs = (left, *_gaps(table.columns), right)
     ys = (top, *_gaps(table.rows), bottom)
-    vertical = tuple(_Line(1, x, top, bottom) for x in xs)
+    cuts = tuple(
+        tuple(_Line(1, x, ys[row], ys[row + 1]) for x in xs) for row, xs in enumerate(table.cuts)
+    )
     horizontal = tuple(_Line(0, y, left, right) for y in ys)
-    return _Grid(xs, ys, vertical, horizontal)
+    return _Grid(
+        table, ys, _Line(1, left, top, bottom), _Line(1, right, top, bottom), horizontal, cuts
+    )
+
+
+def _cross(grid: _Grid) -> None:
+    """Stops where the lines of one table meet: the ring's sides cross every horizontal
+    line; a row's cut meets the lines above and below its row."""
+    for side in (grid.left, grid.right):
+        for h in grid.horizontal:
+            insort(side.stops, h.at)
+            insort(h.stops, side.at)
+    for row, lines in enumerate(grid.cuts):
+        for cut in lines:
+            for h in (grid.horizontal[row], grid.horizontal[row + 1]):
+                insort(cut.stops, h.at)
+                insort(h.stops, cut.at)
 
 
 def _gaps(spans: tuple[tuple[float, float], ...]) -> list[float]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from archdsl.layout.channels import ChannelNetwork
-from archdsl.layout.grid import Cell
 from archdsl.layout.labels import LabelPlacer
 from archdsl.layout.model import Box, EdgeLayout, GroupLayout, NodeLayout, Point
 from archdsl.layout.options import Metrics
@@ -22,7 +21,6 @@ def route_edges(
     groups: dict[str, GroupLayout],
     metrics: Metrics,
     tables: dict[Container, Table],
-    cells: dict[Container, dict[str, Cell]],
 ) -> tuple[EdgeLayout, ...]:
     clearance = min(metrics.row_gap, metrics.column_gap) / 2
     margin = clearance / 3
@@ -30,7 +28,7 @@ def route_edges(
     bend_cost = metrics.icon_size * 2
 
     def network() -> ChannelNetwork:
-        return ChannelNetwork(tree, tables, cells, max(metrics.padding / 2, 4.0), bend_cost / 4)
+        return ChannelNetwork(tree, tables, max(metrics.padding / 2, 4.0), bend_cost / 4)
 
     router = Router(
         (box.inflated(margin) for box in obstacles), clearance - margin, bend_cost, network

@@ -33,7 +33,7 @@ def grid_layout(diagram: Diagram, options: LayoutOptions) -> Layout:
     nodes = _nodes(tree, shapes, placement, metrics, dx, dy)
     groups = _groups(tree, headers, placement, metrics, dx, dy)
     tables = {c: t.moved(dx, dy) for c, t in placement.tables.items()}
-    edges = route_edges(diagram, tree, nodes, groups, metrics, tables, cells)
+    edges = route_edges(diagram, tree, nodes, groups, metrics, tables)
     layout = Layout(
         width=width,
         height=height,

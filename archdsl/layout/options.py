@@ -10,8 +10,8 @@ from archdsl.model import ArchitectureConfig
 DEFAULT_MAX_NODES = 2500
 """Services plus junctions above which :func:`archdsl.layout.layout` refuses (overridable).
 
-1,000 services with 1,500 edges lay out in about a second, 2,000 in three, 4,000 in ten
-(the picture, and so the long edges across it, grows faster than the diagram); the limit
+1,000 services with 1,500 edges lay out in about a second, 2,000 in three, 4,000 in seven
+(the picture still grows a little faster than the diagram, and long edges cross it); the limit
 keeps a mistaken input (a generated file with a million services) from tying up a CI job
 for minutes. Pass ``LayoutOptions(max_nodes=None)``
 (``--max-nodes`` on the command line) to lift it.

@@ -1,18 +1,25 @@
 """From grid cells to coordinates: every container becomes a table of its children.
 
 Containers are laid out inside out. A group is a block: its children's table, framed by
-``padding`` on three sides and its header band on top. In a container's table every column
-is as wide as its widest child and every row as tall as its tallest, so nothing overlaps
-and sibling groups stay apart. Within a row, children slide up or down so that the two
-ends of each straight ``L``/``R`` edge line up (the edge is then a straight line, even
-between nodes in different groups); columns do the same for ``T``/``B`` edges.
+``padding`` on three sides and its header band on top. A container's rows keep the grid's
+rows, each as tall as its tallest child; within a row, children slide up or down so that
+the two ends of each straight ``L``/``R`` edge line up (the edge is then a straight line,
+even between nodes in different groups). Along x the children are compacted
+(:mod:`~archdsl.layout.compact`): each as far left as the children before it in its row,
+its side-by-side links and its straight ``T``/``B`` edges allow, instead of every column
+being as wide as its widest child; so the picture grows with the diagram, not faster.
+Each row records the free vertical lines between its children, for the channel router.
 """
 
 from __future__ import annotations
 
+import bisect
+import itertools
+import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
+from archdsl.layout.compact import Piece, Spacing, compact
 from archdsl.layout.grid import Cell, Link
 from archdsl.layout.model import Box
 from archdsl.layout.options import Metrics
@@ -35,17 +42,23 @@ class Hint:
 
 @dataclass(frozen=True, slots=True)
 class Table:
-    """A container's table: its frame, and its columns and rows as ``(start, size)``."""
+    """A container's table: its frame, its rows as ``(start, size)``, and in each row the
+    free vertical lines between its children (where channels may run).
+
+    ``spans`` gives each child's row and its left and right x.
+    """
 
     frame: Box
-    columns: tuple[tuple[float, float], ...]
     rows: tuple[tuple[float, float], ...]
+    cuts: tuple[tuple[float, ...], ...]
+    spans: dict[str, tuple[int, float, float]]
 
     def moved(self, dx: float, dy: float) -> Table:
         return Table(
             self.frame.moved(dx, dy),
-            tuple((x + dx, w) for x, w in self.columns),
             tuple((y + dy, h) for y, h in self.rows),
+            tuple(tuple(x + dx for x in row) for row in self.cuts),
+            {item: (row, x + dx, right + dx) for item, (row, x, right) in self.spans.items()},
         )
 
 
@@ -135,29 +148,88 @@ class _Arranger:
 
     def block(self, container: Container, cells: dict[str, Cell], hints: list[Hint]) -> None:
         items = list(cells)
-        x_in_column = self._slide(items, cells, hints, axis=0)
         y_in_row = self._slide(items, cells, hints, axis=1)
-        widths = _spans(items, cells, x_in_column, self.item_size, axis=0)
         heights = _spans(items, cells, y_in_row, self.item_size, axis=1)
-        column_gaps = self._gaps(len(widths), cells, hints, axis=0)
         row_gaps = self._gaps(len(heights), cells, hints, axis=1)
-        column_x = _starts(widths, column_gaps)
         row_y = _starts(heights, row_gaps)
-        content_w = column_x[-1] + widths[-1] if widths else 0.0
+        x = self._compact_x(items, cells, hints)
+        content_w = max((x[i] + self.item_size(i)[0] for i in items), default=0.0)
         content_h = row_y[-1] + heights[-1] if heights else 0.0
         origin_x, origin_y, size = self._frame(container, content_w, content_h)
         for item in items:
-            column, row = cells[item]
-            self.offset[item] = (
-                origin_x + column_x[column] + x_in_column[item],
-                origin_y + row_y[row] + y_in_row[item],
-            )
+            row = cells[item][1]
+            self.offset[item] = (origin_x + x[item], origin_y + row_y[row] + y_in_row[item])
         self.size[container] = size
+        spans = {
+            item: (cells[item][1], origin_x + x[item], origin_x + x[item] + self.item_size(item)[0])
+            for item in items
+        }
         self.tables[container] = Table(
             Box(0.0, 0.0, *size),
-            tuple((origin_x + x, w) for x, w in zip(column_x, widths, strict=True)),
             tuple((origin_y + y, h) for y, h in zip(row_y, heights, strict=True)),
+            _cuts(spans, len(heights), self.metrics.column_gap / 2),
+            spans,
         )
+
+    def _compact_x(
+        self, items: list[str], cells: dict[str, Cell], hints: list[Hint]
+    ) -> dict[str, float]:
+        """Each child's x: as far left as its row and its links allow (see
+        :mod:`~archdsl.layout.compact`)."""
+        aligned = self._aligned(cells, hints, axis=0)
+        gap = self.metrics.column_gap
+        after = self._label_room(cells, hints)
+        pieces = [
+            Piece(
+                item,
+                *cells[item],
+                self.item_size(item)[0],
+                aligned.root(item),
+                aligned.value(item),
+                gap,
+                max(gap, after.get(item, 0.0)),
+            )
+            for item in items
+        ]
+        pieces += self._posts(cells, hints, aligned)
+        links = [_spacing(h.link, cells, gap) for h in hints if _keeps_side(h.link, cells)]
+        x = compact(pieces, links)
+        return {item: x[item] for item in items}
+
+    def _posts(self, cells: dict[str, Cell], hints: list[Hint], aligned: _Offsets) -> list[Piece]:
+        """A post on each straight vertical link's line in every row it passes through an
+        empty cell, so that no child of another column moves into its way there.
+
+        Where a child of the same column sits in between, the table would centre it on
+        the line, and the edge goes round it in either case.
+        """
+        taken = set(cells.values())
+        posts: list[Piece] = []
+        half = self.metrics.column_gap / 2
+        for hint in hints:
+            a, b = hint.link.a, hint.link.b
+            if not _straight_in_lane(hint, cells, axis=0) or aligned.root(a) != aligned.root(b):
+                continue
+            column, a_row = cells[a]
+            line = aligned.value(a) + self.anchor(a, hint.a_port, 0)
+            for row in range(min(a_row, cells[b][1]) + 1, max(a_row, cells[b][1])):
+                if (column, row) in taken:
+                    continue
+                key = f"{len(posts)}\0post"
+                posts.append(Piece(key, column, row, 0.0, aligned.root(a), line, half, half, True))
+        return posts
+
+    def _label_room(self, cells: dict[str, Cell], hints: list[Hint]) -> dict[str, float]:
+        """Room a child needs after it in its row for the title of a link along the row."""
+        room: dict[str, float] = {}
+        margin = 2 * self.metrics.arrow_size + self.metrics.font_size
+        for hint in hints:
+            a, b = cells.get(hint.link.a), cells.get(hint.link.b)
+            if hint.label_size is None or a is None or b is None or a[1] != b[1] or a == b:
+                continue
+            left = hint.link.a if a[0] < b[0] else hint.link.b
+            room[left] = max(room.get(left, 0.0), hint.label_size[0] + margin)
+        return room
 
     def _frame(
         self, container: Container, content_w: float, content_h: float
@@ -171,19 +243,24 @@ class _Arranger:
         height = header.height + max(content_h, self.metrics.font_size) + pad
         return (width - content_w) / 2, header.height, (width, height)
 
+    def _aligned(self, cells: dict[str, Cell], hints: list[Hint], axis: int) -> _Offsets:
+        """Children joined by straight links in one column (axis 0) or row (axis 1), with
+        the offsets that put both ends of each link on one line."""
+        offsets = _Offsets()
+        for hint in hints:
+            if _straight_in_lane(hint, cells, axis):
+                a, b = hint.link.a, hint.link.b
+                wanted = self.anchor(a, hint.a_port, axis) - self.anchor(b, hint.b_port, axis)
+                offsets.join(a, b, wanted)
+        return offsets
+
     def _slide(
         self, items: list[str], cells: dict[str, Cell], hints: list[Hint], axis: int
     ) -> dict[str, float]:
-        """Offsets inside each column (axis 0) or row (axis 1) that line up straight edges."""
+        """Offsets inside each column (axis 0) or row (axis 1) that line up straight edges;
+        children not joined by one are centred on the lane's first."""
         lane_of = {item: cells[item][axis] for item in items}
-        offsets = _Offsets()
-        for hint in hints:
-            dx, dy = hint.link.offset
-            straight = dx == 0 if axis == 0 else dy == 0
-            a, b = hint.link.a, hint.link.b
-            if straight and lane_of.get(a) is not None and lane_of.get(a) == lane_of.get(b):
-                wanted = self.anchor(a, hint.a_port, axis) - self.anchor(b, hint.b_port, axis)
-                offsets.join(a, b, wanted)
+        offsets = self._aligned(cells, hints, axis)
         by_lane: dict[int, list[str]] = {}
         for item in sorted(items, key=lambda i: cells[i][1 - axis]):
             by_lane.setdefault(lane_of[item], []).append(item)
@@ -202,6 +279,8 @@ class _Arranger:
     def _gaps(
         self, count: int, cells: dict[str, Cell], hints: list[Hint], axis: int
     ) -> list[float]:
+        """The gap after each column (axis 0) or row (axis 1): wider where a link's title
+        goes between two neighbours."""
         base = self.metrics.column_gap if axis == 0 else self.metrics.row_gap
         gaps = [base] * max(0, count - 1)
         margin = 2 * self.metrics.arrow_size + self.metrics.font_size
@@ -251,6 +330,66 @@ def _spans(
         index = cells[item][axis]
         spans[index] = max(spans[index], shift[item] + size_of(item)[axis])
     return spans
+
+
+def _keeps_side(link: Link, cells: dict[str, Cell]) -> bool:
+    """Does ``link`` ask for its ends side by side (left and right), and do their columns
+    honour that? Then compaction keeps them apart; a link that asks for a column, or
+    whose wish the grid could not grant, leaves their x free."""
+    a, b = cells.get(link.a), cells.get(link.b)
+    wanted = link.offset[0]
+    return a is not None and b is not None and wanted != 0 and (b[0] - a[0]) * wanted > 0
+
+
+def _spacing(link: Link, cells: dict[str, Cell], gap: float) -> Spacing:
+    """``link``'s ends ``gap`` apart, the one in the lower column first."""
+    a, b = link.a, link.b
+    return Spacing(a, b, gap) if cells[a][0] < cells[b][0] else Spacing(b, a, gap)
+
+
+def _straight_in_lane(hint: Hint, cells: dict[str, Cell], axis: int) -> bool:
+    """Is ``hint`` a straight vertical (axis 0) or horizontal (axis 1) link whose ends
+    share a column (axis 0) or row (axis 1)?"""
+    a, b = cells.get(hint.link.a), cells.get(hint.link.b)
+    offset = hint.link.offset[axis]
+    return offset == 0 and a is not None and b is not None and a[axis] == b[axis]
+
+
+def _cuts(
+    spans: dict[str, tuple[int, float, float]], rows: int, clear: float
+) -> tuple[tuple[float, ...], ...]:
+    """In each row, vertical lines where channels may run: the middle of the gap between
+    each two neighbouring children, and the other rows' such lines wherever they pass
+    this row at least ``clear`` from its children (so that, as in a table, a route that
+    runs along a row gap finds a way up or down near where it needs one)."""
+    by_row: list[list[tuple[float, float]]] = [[] for _ in range(rows)]
+    for row, left, right in spans.values():
+        by_row[row].append((left, right))
+    own: list[list[float]] = []
+    for boxes in by_row:
+        boxes.sort()
+        own.append([(a[1] + b[0]) / 2 for a, b in itertools.pairwise(boxes)])
+    shared = _thinned(sorted({x for xs in own for x in xs}), clear)
+    cuts: list[tuple[float, ...]] = []
+    for boxes, xs in zip(by_row, own, strict=True):
+        free = [x for x in shared if _free_at(x, boxes, clear)]
+        cuts.append(tuple(sorted({*xs, *free})))
+    return tuple(cuts)
+
+
+def _thinned(values: list[float], spacing: float) -> list[float]:
+    """``values`` (sorted) without those closer than ``spacing`` to the last one kept."""
+    kept: list[float] = []
+    for value in values:
+        if not kept or value - kept[-1] >= spacing:
+            kept.append(value)
+    return kept
+
+
+def _free_at(x: float, boxes: list[tuple[float, float]], clear: float) -> bool:
+    """Is ``x`` at least ``clear`` from every box (sorted ``(left, right)`` spans)?"""
+    i = bisect.bisect_right(boxes, (x + clear, math.inf))
+    return i == 0 or boxes[i - 1][1] + clear <= x
 
 
 def _starts(spans: Sequence[float], gaps: Sequence[float]) -> list[float]:
