@@ -101,6 +101,13 @@ def source_lines(text: str) -> list[str]:
     return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
 
+def position_of(text: str, index: int) -> tuple[int, int]:
+    """The 1-based line and column of ``text[index]``, lines counted as :func:`source_lines`
+    counts them (not as PyYAML does: it also breaks lines at U+2028, U+2029 and U+0085)."""
+    before = source_lines(text[: max(0, index)])
+    return len(before), len(before[-1]) + 1
+
+
 def count_by_severity(diagnostics: Iterable[Diagnostic]) -> dict[str, int]:
     """``{"error": n, "warning": n, "info": n}`` over ``diagnostics``."""
     counts = {severity.value: 0 for severity in Severity}

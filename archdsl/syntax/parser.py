@@ -16,9 +16,10 @@ parses only the rest of the file: the work stays linear.
 from __future__ import annotations
 
 import gc
+import json
 import re
 import threading
-from collections.abc import Hashable, Iterator
+from collections.abc import Hashable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
@@ -27,7 +28,14 @@ from typing import Any, cast
 import lark
 from lark.exceptions import UnexpectedInput
 
-from archdsl.diagnostics import MISSING_HEADER, SYNTAX_ERROR, Diagnostic, Severity, Span
+from archdsl.diagnostics import (
+    MISSING_HEADER,
+    SYNTAX_ERROR,
+    Diagnostic,
+    Severity,
+    Span,
+    position_of,
+)
 from archdsl.model import ArchitectureConfig, Comment, Diagram, Statement
 from archdsl.syntax.builder import JS_WHITESPACE, ModelBuilder, token_span
 from archdsl.syntax.errors import explain, resume_after
@@ -167,8 +175,9 @@ def _front_matter_problem(front_matter: FrontMatter) -> Diagnostic | None:
         yaml.load(front_matter.body, Loader=_mermaid_yaml_loader())
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        line = front_matter.line + (mark.line if mark else 0)
-        column = len(front_matter.indent) + (mark.column if mark else 0) + 1
+        at_line, at_column = position_of(front_matter.body, mark.index if mark else 0)
+        line = front_matter.line + at_line - 1
+        column = len(front_matter.indent) + at_column
         problem = error.problem or error.context or "invalid YAML"
         return Diagnostic(
             SYNTAX_ERROR,
@@ -411,13 +420,7 @@ def _read_config(
         loaded = _load_yaml(front_matter)
         if isinstance(loaded, dict) and isinstance(loaded.get("config"), dict):
             sources.append(loaded["config"])
-    for comment in comments:
-        if comment.is_directive:
-            loaded = _load_yaml(comment.text[2:-2])
-            if isinstance(loaded, dict):
-                for key in ("init", "initialize"):
-                    if isinstance(loaded.get(key), dict):
-                        sources.append(loaded[key])
+    sources += _init_directives(comment.text for comment in comments if comment.is_directive)
     for source in sources:
         if isinstance(source.get("architecture"), dict):
             settings.update(source["architecture"])
@@ -431,6 +434,38 @@ def _read_config(
         return ArchitectureConfig.model_validate(settings), theme
     except ValueError:
         return ArchitectureConfig.model_construct(), theme
+
+
+_JS_SPACE = "[" + re.escape(JS_WHITESPACE) + "]"
+# Mermaid's directiveRegex (utils.ts), with JavaScript's \s, \w and `.`.
+_MERMAID_DIRECTIVE = re.compile(
+    rf"%%\{{{_JS_SPACE}*(?:([A-Za-z0-9_]+){_JS_SPACE}*:|([A-Za-z0-9_]+)){_JS_SPACE}*"
+    rf"(?:([A-Za-z0-9_]+)|((?:(?!\}}%%)[^\n\r\u2028\u2029]|\r?\n)*))?"
+)
+_INIT_TYPE = re.compile(r"init\b|initialize\b", re.IGNORECASE)
+
+
+def _init_directives(texts: Iterable[str]) -> list[dict[str, Any]]:
+    """The settings of ``%%{init: ...}%%`` directives, read as Mermaid's detectInit does.
+
+    Mermaid turns every ``'`` into ``"`` and reads the arguments with ``JSON.parse``
+    (not YAML); when one of them does not parse, it drops every directive.
+    """
+    found: list[dict[str, Any]] = []
+    for text in texts:
+        match = _MERMAID_DIRECTIVE.match(text.replace("'", '"'))
+        if match is None or not _INIT_TYPE.search(match.group(1) or match.group(2)):
+            continue
+        arguments = (match.group(4) or "").strip(JS_WHITESPACE)
+        if match.group(3) or not arguments:
+            continue
+        try:
+            value = json.loads(arguments)
+        except (ValueError, RecursionError):
+            return []
+        if isinstance(value, dict):
+            found.append(value)
+    return found
 
 
 def _load_yaml(text: str) -> Any:

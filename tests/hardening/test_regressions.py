@@ -50,6 +50,25 @@ def test_an_unclosed_directive_followed_by_blanks_formats_stably() -> None:
     assert check_format_if_accepted(text) == "architecture-beta %%{i\n"
 
 
+def test_a_directive_with_a_tab_reads_as_mermaid_reads_it() -> None:
+    # scripts/fuzz_long.py found it: PyYAML refused the tab, so the theme was unset, and
+    # after fmt (which drops the tab) it was set. Mermaid reads directives with
+    # JSON.parse, which takes the tab: the theme is set either way.
+    text = "architecture-beta%%{init:{'theme':''\t\n}}%%"
+    assert check_format_if_accepted(text) == "architecture-beta %%{init:{'theme':''\n}}%%\n"
+    document = validate(text)
+    assert document.diagram is not None and document.diagram.theme == ""
+
+
+def test_front_matter_errors_count_lines_as_archdsl_does() -> None:
+    # scripts/fuzz_long.py found it: PyYAML also breaks lines at U+2029, so its line
+    # numbers pointed past the end of a line.
+    text = "---\ne:\u2029e   \n---\n"
+    (problem,) = [d for d in validate(text).diagnostics if "front matter" in d.message]
+    assert (problem.span.line, problem.span.column) == (2, 8)
+    assert_span_inside(problem.span, line_positions(text), problem.message)
+
+
 def test_deeply_nested_front_matter_with_trailing_blanks_formats() -> None:
     # fmt compares the YAML with and without trailing blanks; PyYAML's recursive composer
     # overflowed on 30,000 nested mappings (RecursionError out of `archdsl fmt`).

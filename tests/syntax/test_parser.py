@@ -482,3 +482,25 @@ def test_models_share_their_fields_set_without_leaking_changes() -> None:
     changed = first.model_copy(update={"title": None, "extra_note": 1})
     assert "extra_note" in changed.model_fields_set
     assert second.model_fields_set == before == first.model_fields_set
+
+
+@pytest.mark.parametrize(
+    ("directives", "theme", "icon_size"),
+    [
+        ('%%{init: {"theme": "dark", "architecture": {"iconSize": 60}}}%%', "dark", 60),
+        ("%%{init: {'theme': 'forest'}}%%", "forest", 80),  # quotes become "
+        ("%%{initialize: {'theme': 'base'}}%%", "base", 80),
+        ("%%{init: {theme: dark}}%%", None, 80),  # not JSON: Mermaid ignores it
+        # One directive that is not JSON makes Mermaid drop all of them.
+        ('%%{init: {"theme": "dark"}}%%\n%%{init: {x}}%%', None, 80),
+        ('%%{wrap}%%\n%%{init: {"theme": "neutral"}}%%', "neutral", 80),
+    ],
+)
+def test_init_directives_read_as_mermaid_reads_them(
+    directives: str, theme: str | None, icon_size: float
+) -> None:
+    from archdsl.api import parse as parse_diagram
+
+    diagram = parse_diagram(directives + "\narchitecture-beta\n").diagram
+    assert diagram is not None
+    assert (diagram.theme, diagram.config.icon_size) == (theme, icon_size)

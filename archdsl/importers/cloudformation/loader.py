@@ -17,6 +17,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from archdsl.diagnostics import position_of
+
 SHORT_FORMS = (
     "Ref",
     "Condition",
@@ -150,7 +152,7 @@ def _parse_yaml(text: str) -> Any:
         raise _too_deep() from None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        line, column = position_of(text, mark.index) if mark else (1, 1)
         problem = error.problem or error.context or "unreadable YAML"
         raise TemplateError(f"not valid YAML: {problem}", line, column) from None
     except yaml.YAMLError as error:
