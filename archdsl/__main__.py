@@ -1,5 +1,5 @@
 """``python -m archdsl``"""
 
-from archdsl.cli import main
+from archdsl.entry import main
 
 main()

@@ -9,7 +9,6 @@ the user: :func:`main` turns unexpected exceptions into a one-line message.
 
 from __future__ import annotations
 
-import os
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -18,14 +17,20 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 import typer
 
 if TYPE_CHECKING:
-    from archdsl.api import Document, Selection
+    from archdsl.api import Document
     from archdsl.config import Config
     from archdsl.diagnostics import Diagnostic
     from archdsl.sources import Source
 
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
-PROGRESS_THRESHOLD = 50
-"""Show a progress bar (on a terminal) when a run reads more files than this."""
+from archdsl.checking import (
+    EXIT_FINDINGS,
+    EXIT_USAGE,
+    UsageError,
+    ValidateRequest,
+    check_source,
+    color_wanted,
+    selection_for,
+)
 
 app = typer.Typer(
     name="archdsl",
@@ -58,16 +63,6 @@ def _fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
     raise typer.Exit(code)
 
 
-def _color_wanted(stream: object) -> bool:
-    """Colour only on a terminal, and never with NO_COLOR set (https://no-color.org)."""
-    if os.environ.get("NO_COLOR"):
-        return False
-    if os.environ.get("FORCE_COLOR"):
-        return True
-    isatty = getattr(stream, "isatty", None)
-    return bool(isatty and isatty())
-
-
 def _version_callback(value: bool) -> None:
     if value:
         from archdsl import __version__
@@ -88,69 +83,22 @@ def _root(
     """Check, format, render and export Mermaid architecture-beta diagrams."""
 
 
-def _split_codes(values: list[str] | None) -> tuple[str, ...]:
-    codes: list[str] = []
-    for value in values or []:
-        codes.extend(part.strip().upper() for part in value.split(",") if part.strip())
-    return tuple(codes)
-
-
 def _load_config() -> Config:
-    from archdsl.config import ConfigError, load_config
+    from archdsl.checking import load_config
 
     try:
         return load_config()
-    except ConfigError as error:
+    except UsageError as error:
         _fail(str(error))
 
 
-def _selection(config: Config, select: list[str] | None, ignore: list[str] | None) -> Selection:
-    from archdsl.api import Selection
-
-    return Selection(
-        select=_split_codes(select) or config.select,
-        ignore=_split_codes(ignore) or config.ignore,
-        severity=dict(config.severity),
-    )
-
-
 def _mermaid_version(config: Config, flag: str | None) -> tuple[int, ...] | None:
-    if flag is None:
-        return config.mermaid_version
-    from archdsl.config import ConfigError, parse_version
+    from archdsl.checking import mermaid_version_for
 
     try:
-        return parse_version(flag)
-    except ConfigError as error:
-        _fail(f"--mermaid-version: {error}")
-
-
-def _check_source(
-    source: Source,
-    selection: Selection,
-    mermaid_version: tuple[int, ...] | None,
-    icon_packs: tuple[Path, ...],
-) -> Document:
-    from archdsl.api import validate
-    from archdsl.rules import CheckOptions
-
-    base_dir = source.file.parent if source.file else Path.cwd()
-    options = CheckOptions(
-        mermaid_version=mermaid_version, icon_packs=icon_packs, base_dir=base_dir
-    )
-    return validate(source.text, source.path, options, selection)
-
-
-def _progress(total: int) -> object:
-    """A rich progress bar on stderr for long runs on a terminal, else a no-op."""
-    import contextlib
-
-    if total <= PROGRESS_THRESHOLD or not _color_wanted(sys.stderr):
-        return contextlib.nullcontext(None)
-    from rich.console import Console
-    from rich.progress import Progress
-
-    return Progress(console=Console(stderr=True), transient=True)
+        return mermaid_version_for(config, flag)
+    except UsageError as error:
+        _fail(str(error))
 
 
 def _explain(code: str) -> None:
@@ -214,61 +162,22 @@ def validate(
 
         typer.echo(diagnostics_schema())
         return
-    if not paths:
-        _fail("give at least one PATH (a file, a folder, or - for standard input)")
-    config = _load_config()
-    selection = _selection(config, select, ignore)
-    version = _mermaid_version(config, mermaid_version)
-    packs = tuple(icon_pack or ()) + config.icon_packs
-    _check_icon_packs(packs)
-    strict_mode = config.strict if strict is None else strict
+    from archdsl.checking import run_validate
 
-    from archdsl.report import FORMATS, ReportInput, format_text
-    from archdsl.sources import collect
-
-    collected = collect(paths)
-    diagnostics = list(collected.problems)
-    progress = _progress(len(collected.sources))
-    with progress as bar:  # type: ignore[attr-defined]
-        task = bar.add_task("checking", total=len(collected.sources)) if bar else None
-        for source in collected.sources:
-            document = _check_source(source, selection, version, packs)
-            diagnostics.extend(source.to_file_position(d) for d in document.diagnostics)
-            if bar:
-                bar.advance(task)
-    diagnostics.sort(key=lambda d: d.sort_key())
-    report = ReportInput(diagnostics, len(collected.texts), collected.texts)
-    if output_format is ReportFormat.text:
-        typer.echo(format_text(report, color=_color_wanted(sys.stdout)), nl=False)
-    else:
-        typer.echo(FORMATS[output_format.value](report), nl=False)
-    raise typer.Exit(_validate_exit_code(diagnostics, strict_mode))
-
-
-def _check_icon_packs(packs: tuple[Path, ...]) -> None:
-    """A pack that cannot be loaded is a usage error (exit 2), not a finding."""
-    if not packs:
-        return
-    from archdsl.icons import IconPackError, load_pack
-
-    for pack in packs:
-        try:
-            load_pack(pack)
-        except IconPackError as error:
-            _fail(str(error))
-
-
-def _validate_exit_code(found: list[Diagnostic], strict: bool) -> int:
-    from archdsl.diagnostics import Severity
-    from archdsl.sources import DECODE_ERROR, IO_ERROR
-
-    if any(d.code in (IO_ERROR, DECODE_ERROR) for d in found):
-        return EXIT_USAGE
-    if any(d.severity is Severity.ERROR for d in found):
-        return EXIT_FINDINGS
-    if strict and any(d.severity is Severity.WARNING for d in found):
-        return EXIT_FINDINGS
-    return EXIT_OK
+    request = ValidateRequest(
+        paths=tuple(paths or ()),
+        output_format=output_format.value,
+        strict=strict,
+        select=tuple(select or ()),
+        ignore=tuple(ignore or ()),
+        icon_packs=tuple(icon_pack or ()),
+        mermaid_version=mermaid_version,
+    )
+    try:
+        code = run_validate(request)
+    except UsageError as error:
+        _fail(str(error))
+    raise typer.Exit(code)
 
 
 @app.command()
@@ -384,7 +293,7 @@ def render(
     many = len(sources) > 1
     if many and (output is None or (output.exists() and not output.is_dir())):
         _fail(f"{path} has {len(sources)} diagrams: give -o FOLDER to render each one")
-    if chosen in BINARY_FORMATS and output is None and _color_wanted(sys.stdout):
+    if chosen in BINARY_FORMATS and output is None and color_wanted(sys.stdout):
         _fail("refusing to write a PNG to the terminal: give -o FILE.png or redirect the output")
     packs = tuple(icon_pack or ()) + config.icon_packs
     for index, source in enumerate(sources, start=1):
@@ -462,7 +371,7 @@ def _report_warnings(diagnostics: list[Diagnostic], source: Source) -> None:
 
     texts = {} if source.embedded else {source.path: source.text}
     report = ReportInput(diagnostics, 1, texts)
-    typer.echo(format_text(report, color=_color_wanted(sys.stderr)), err=True, nl=False)
+    typer.echo(format_text(report, color=color_wanted(sys.stderr)), err=True, nl=False)
 
 
 @import_app.command("cloudformation")
@@ -545,7 +454,7 @@ def _load_single(path: str) -> tuple[Document, Source]:
     collected = collect([path])
     if collected.problems:
         report = ReportInput(collected.problems, 1, collected.texts)
-        typer.echo(format_text(report, color=_color_wanted(sys.stderr)), err=True, nl=False)
+        typer.echo(format_text(report, color=color_wanted(sys.stderr)), err=True, nl=False)
         raise typer.Exit(EXIT_USAGE)
     if len(collected.sources) != 1:
         _fail(
@@ -561,8 +470,8 @@ def _validated(
     """The checked document; on errors print them and exit 1 (nothing is written)."""
     from archdsl.report import ReportInput, format_text
 
-    document = _check_source(
-        source, _selection(config, None, None), config.mermaid_version, config.icon_packs
+    document = check_source(
+        source, selection_for(config, None, None), config.mermaid_version, config.icon_packs
     )
     if not document.ok or document.diagram is None:
         errors = [
@@ -574,7 +483,7 @@ def _validated(
             else ({source.path: source.text} if not source.embedded else {})
         )
         report = ReportInput(errors, 1, shown)
-        typer.echo(format_text(report, color=_color_wanted(sys.stderr)), err=True, nl=False)
+        typer.echo(format_text(report, color=color_wanted(sys.stderr)), err=True, nl=False)
         typer.echo(f"archdsl: {source.path} has errors; nothing was written", err=True)
         raise typer.Exit(EXIT_FINDINGS)
     return document, source
@@ -627,12 +536,12 @@ def show(
     if outcome.trees:
         from rich.console import Console
 
-        on_terminal = _color_wanted(sys.stdout)
+        on_terminal = color_wanted(sys.stdout)
         width = None if on_terminal else 200  # piped: long lines stay whole, as in catalogue
         Console(no_color=not on_terminal, highlight=False, width=width).print(outcome.renderable)
     if outcome.problems:
         report = ReportInput(list(outcome.problems), len(outcome.texts), outcome.texts)
-        typer.echo(format_text(report, color=_color_wanted(sys.stderr)), err=True, nl=False)
+        typer.echo(format_text(report, color=color_wanted(sys.stderr)), err=True, nl=False)
     if outcome.message:
         typer.echo(f"archdsl: {outcome.message}", err=True)
     raise typer.Exit(outcome.exit_code)
@@ -692,54 +601,8 @@ def catalogue(
     table = Table("icon", "service", "category", "CloudFormation")
     for e in entries:
         table.add_row(", ".join(e.icons), e.name, e.category, "\n".join(e.primary_types) or "-")
-    on_terminal = _color_wanted(sys.stdout)
+    on_terminal = color_wanted(sys.stdout)
     # Piped output is read by grep and scripts: a wide fixed width keeps rows on one line.
     Console(no_color=not on_terminal, highlight=False, width=None if on_terminal else 200).print(
         table
     )
-
-
-def plain_validate_paths(argv: list[str]) -> list[str] | None:
-    """The paths of ``validate PATH...`` written without any option, else ``None``.
-
-    That command line means ``validate(paths)`` with every option at its default, so
-    :func:`main` calls the command directly. Typer would first build a pydantic
-    validator per option of the command (~25 ms of CPU: a tenth of a short run) to
-    convert values that are all defaults here. Anything else (an option, ``--``,
-    ``--help``, shell completion) goes through Typer.
-    """
-    if len(argv) < 2 or argv[0] != "validate" or os.environ.get("_ARCHDSL_COMPLETE"):
-        return None
-    paths = argv[1:]
-    if any(path.startswith("-") and path != "-" for path in paths):
-        return None
-    return paths
-
-
-def _run(argv: list[str]) -> None:
-    paths = plain_validate_paths(argv)
-    if paths is None:
-        app()  # reads sys.argv itself, for the program name in its messages
-        return
-    try:
-        validate(paths)
-    except typer.Exit as done:
-        sys.exit(done.exit_code)
-
-
-def main() -> None:
-    """Console entry point: no traceback ever reaches the user."""
-    try:
-        _run(sys.argv[1:])
-    except KeyboardInterrupt:
-        typer.echo("archdsl: interrupted", err=True)
-        sys.exit(130)
-    except RecursionError:
-        typer.echo("archdsl: the diagram is nested too deeply to process", err=True)
-        sys.exit(EXIT_FINDINGS)
-    except Exception as error:
-        typer.echo(
-            f"archdsl: internal error ({type(error).__name__}: {error}); please report it",
-            err=True,
-        )
-        sys.exit(EXIT_USAGE)

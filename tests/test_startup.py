@@ -165,7 +165,7 @@ def _cli(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
 
 
 def test_plain_validate_paths_only_for_option_less_command_lines() -> None:
-    from archdsl.cli import plain_validate_paths
+    from archdsl.entry import plain_validate_paths
 
     assert plain_validate_paths(["validate", "a.mmd", "-"]) == ["a.mmd", "-"]
     for argv in (
@@ -185,7 +185,7 @@ def test_option_less_validate_answers_as_typer_does(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """The direct call and Typer's path print the same and exit the same."""
-    from archdsl import cli
+    from archdsl import entry
 
     broken = tmp_path / "broken.mmd"
     broken.write_text(BROKEN[0], encoding="utf-8")
@@ -200,9 +200,9 @@ def test_option_less_validate_answers_as_typer_does(
         for direct in (True, False):
             monkeypatch.setattr(sys, "argv", ["archdsl", "validate", *paths])
             if not direct:
-                monkeypatch.setattr(cli, "plain_validate_paths", lambda argv: None)
+                monkeypatch.setattr(entry, "plain_validate_paths", lambda argv: None)
             with pytest.raises(SystemExit) as done:
-                cli.main()
+                entry.main()
             outcomes.append((done.value.code or 0, capsys.readouterr()))
             monkeypatch.undo()
             monkeypatch.chdir(tmp_path)
@@ -237,6 +237,19 @@ def test_validate_start_up_skips_what_it_does_not_use() -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     modules = {line.split("|")[-1].strip() for line in result.stderr.splitlines()}
-    # rich: the plain report; typer._adapters: no option to convert; networkx: plain walks.
-    for unused in ("rich", "rich.console", "typer._adapters", "networkx"):
+    # rich: the plain report; typer: no option to parse; networkx: plain walks.
+    for unused in ("rich", "rich.console", "typer", "click", "networkx"):
         assert unused not in modules, f"validate imported {unused}"
+
+
+@pytest.mark.slow
+def test_option_less_validate_reports_a_bad_configuration_as_typer_does(tmp_path: Path) -> None:
+    (tmp_path / ".archdsl.toml").write_text("select = [\n", encoding="utf-8")
+    diagram = tmp_path / "d.mmd"
+    diagram.write_text("architecture-beta\n    service a(server)[A]\n", encoding="utf-8")
+    direct = _cli("validate", str(diagram), cwd=tmp_path)
+    through_typer = _cli("validate", "--no-strict", str(diagram), cwd=tmp_path)
+    assert direct.returncode == through_typer.returncode == 2
+    assert direct.stderr == through_typer.stderr
+    assert direct.stderr.startswith("archdsl: ") and ".archdsl.toml: invalid TOML" in direct.stderr
+    assert "Traceback" not in direct.stderr

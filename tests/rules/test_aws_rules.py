@@ -16,35 +16,9 @@ from archdsl.rules.base import REGISTRY, CheckContext, CheckOptions, Problem
 
 AWS_CODES = ("AWS301", "AWS302", "AWS303", "AWS401")
 
-EXAMPLE = """\
-architecture-beta
-    group user(logos:aws-api-gateway)[User]
-    group real_time(logos:aws-ec2)[Real Time Layer]
-    group analytics(logos:aws-ec2)[Analytics Layer]
-    group batch(logos:aws-batch)[Batch Processing Layer]
-    group report(logos:aws-quicksight)[Reporting Layer]
-    service api_gateway(logos:aws-api-gateway)[API Gateway] in user
-    service lambda(logos:aws-lambda)[Lambda] in real_time
-    service dynamodb(logos:aws-dynamodb)[Dynamodb] in real_time
-    service sns(logos:aws-sns)[SNS] in real_time
-    service kinesis(logos:aws-kinesis)[Kinesis] in real_time
-    service s3(logos:aws-s3)[S3] in analytics
-    service lambda_inventory(logos:aws-lambda)[Lambda Inventory] in analytics
-    service athena(logos:aws-athena)[AWS Athena] in analytics
-    service lambda_batch(logos:aws-lambda)[Lambda Batch] in batch
-    service dynamodb_batch(logos:aws-dynamodb)[Dynamodb] in batch
-    service quicksight(logos:aws-quicksight)[Dashboard] in report
-    api_gateway:R --> L:lambda
-    lambda:R --> L:dynamodb
-    lambda:T --> L:sns
-    lambda:T --> L:kinesis
-    kinesis:R --> L:lambda_inventory
-    lambda_inventory:R --> L:s3
-    s3:R --> L:athena
-    kinesis:T --> L:lambda_batch
-    lambda_batch:R --> L:dynamodb_batch
-    athena:R --> L:quicksight
-"""
+EXAMPLE = (Path(__file__).resolve().parents[2] / "examples" / "aws-order-pipeline.mmd").read_text(
+    encoding="utf-8"
+)
 
 
 def check(code: str, diagram: Diagram, **options: object) -> list[Problem]:
