@@ -18,6 +18,7 @@ from pathlib import Path
 import lark
 import pytest
 
+from archdsl import cachedir
 from archdsl.syntax import loader
 
 REPO = Path(__file__).resolve().parent.parent
@@ -57,7 +58,7 @@ def warm_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A cache folder holding the built parser, for the tests that do not test the build."""
     folder = tmp_path_factory.mktemp("warm-cache")
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv(loader.CACHE_DIR_VARIABLE, str(folder))
+        patch.setenv(cachedir.CACHE_DIR_VARIABLE, str(folder))
         loader.build_parser()
     return folder
 
@@ -67,7 +68,7 @@ def cache(warm_cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     """This test's own cache folder, a copy of the warm one."""
     folder = tmp_path / "cache"
     shutil.copytree(warm_cache, folder)
-    monkeypatch.setenv(loader.CACHE_DIR_VARIABLE, str(folder))
+    monkeypatch.setenv(cachedir.CACHE_DIR_VARIABLE, str(folder))
     return folder
 
 
@@ -95,15 +96,15 @@ def test_parser_is_cached_in_the_user_cache_folder(
     tmp_path: Path, warm_cache: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     assert len(list(warm_cache.glob("parser-*.lark"))) == 1
-    monkeypatch.setenv(loader.CACHE_DIR_VARIABLE, str(warm_cache))
+    monkeypatch.setenv(cachedir.CACHE_DIR_VARIABLE, str(warm_cache))
     loader.build_parser()  # loaded from the file: still one
     assert len(list(warm_cache.glob("parser-*.lark"))) == 1
 
 
 def test_xdg_cache_home_is_honoured(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv(loader.CACHE_DIR_VARIABLE, raising=False)
+    monkeypatch.delenv(cachedir.CACHE_DIR_VARIABLE, raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    assert loader.cache_dir() == tmp_path / "archdsl"
+    assert cachedir.cache_dir() == tmp_path / "archdsl"
 
 
 def test_a_changed_grammar_is_rebuilt_not_loaded_stale(
@@ -140,7 +141,7 @@ def test_an_unwritable_cache_folder_only_costs_the_rebuild(
     # A folder below a regular file can be created by nobody, root included.
     blocker = tmp_path / "file"
     blocker.write_text("", encoding="utf-8")
-    monkeypatch.setenv(loader.CACHE_DIR_VARIABLE, str(blocker / "cache"))
+    monkeypatch.setenv(cachedir.CACHE_DIR_VARIABLE, str(blocker / "cache"))
     assert loader.cache_file("grammar", {}) is False
     assert loader.build_parser().parse("architecture-beta\n    service a(server)[A]\n")
 
@@ -150,7 +151,7 @@ def test_a_cache_file_that_cannot_be_written_still_parses(
 ) -> None:
     # The folder exists but Lark cannot write its file (a folder has the name; root
     # ignores permissions, so chmod would not do): it builds and parses all the same.
-    monkeypatch.setenv(loader.CACHE_DIR_VARIABLE, str(tmp_path))
+    monkeypatch.setenv(cachedir.CACHE_DIR_VARIABLE, str(tmp_path))
     grammar = loader.grammar_path().read_text(encoding="utf-8")
     target = loader.cache_file(grammar, OPTIONS)
     assert isinstance(target, str)

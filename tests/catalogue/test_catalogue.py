@@ -370,3 +370,33 @@ def test_data_files_ship_inside_the_package() -> None:
     folder = Path(archdsl.catalogue.__file__).parent
     for name in ("services.toml", "integrations.toml", "logos-names.txt"):
         assert (folder / name).is_file(), name
+
+
+def test_catalogue_files_read_through_their_json_copy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tomllib
+
+    from archdsl import catalogue
+    from archdsl.cachedir import CACHE_DIR_VARIABLE
+
+    monkeypatch.setenv(CACHE_DIR_VARIABLE, str(tmp_path))
+    expected = tomllib.loads(catalogue._read_text("services.toml"))
+    assert catalogue._read_toml("services.toml") == expected  # builds the copy
+    (copy,) = tmp_path.glob("services-*.json")
+    assert catalogue._read_toml("services.toml") == expected  # reads it
+    copy.write_text("{damaged", encoding="utf-8")
+    assert catalogue._read_toml("services.toml") == expected  # rebuilds it
+    assert json.loads(copy.read_text(encoding="utf-8")) == expected
+
+
+def test_catalogue_loads_when_the_cache_folder_cannot_be_made(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from archdsl import catalogue
+    from archdsl.cachedir import CACHE_DIR_VARIABLE
+
+    blocker = tmp_path / "a-file"
+    blocker.write_text("", encoding="utf-8")
+    monkeypatch.setenv(CACHE_DIR_VARIABLE, str(blocker / "cache"))
+    assert catalogue._read_toml("integrations.toml")["integrations"]
