@@ -365,7 +365,7 @@ def test_markup_escaping_is_the_standard_librarys(text: str) -> None:
     # archdsl keeps its own copies to spare start-up the import of xml.sax.saxutils.
     from xml.sax.saxutils import escape, quoteattr
 
-    from archdsl.icons import _escape, _quote_attribute
+    from archdsl.icons.sanitize import _escape, _quote_attribute
 
     assert _escape(text) == escape(text)
     assert _quote_attribute(text) == quoteattr(text)

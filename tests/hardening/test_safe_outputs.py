@@ -26,7 +26,8 @@ from hypothesis import strategies as st
 from archdsl.api import parse, validate
 from archdsl.emit.mermaid import UnformattableError, format_diagram
 from archdsl.emit.svg import render_svg
-from archdsl.icons import MAX_USES, load_pack, sanitize_svg_body
+from archdsl.icons import load_pack, sanitize_svg_body
+from archdsl.icons.sanitize import MAX_USES
 from archdsl.model import (
     AccDescr,
     AccTitle,
