@@ -1,27 +1,29 @@
 """Routing along the free channels of the nested tables, for edges that go far.
 
-Every container is a table, and nothing lies in the gaps between its rows, between two
-neighbours in a row, nor in a group's padding. So the middle lines of the row gaps, in
-each row the vertical lines the table records between its children (see
-:func:`archdsl.layout.place._cuts`), and a ring round each container (half-way into a
-group's padding; round the whole picture, half-way into the margin) form a network of legs
-that cross no box. A group's lines continue out through its frame to the lines of the
-table it sits in. An edge end reaches the network by going straight out of its side to the
-channel beside its place. A* (networkx's, with a budget of
-steps per route and per layout, tried from both ends) then finds the route with the fewest
-bends and the least sharing with edges already drawn (each route is recorded on the legs it
-uses, and makes them dearer by :func:`crowding`).
+Every container is a table whose children compaction keeps at least a gap apart (see
+:mod:`~archdsl.layout.compact`). So round every child, half a gap out, run free lines:
+two vertical ones beside it and two horizontal ones above and below, each continued
+along its axis for as long as it stays clear of every other child (so a line at a child's
+side also crosses the gaps next to it, up to the next child in its way). With a ring round
+each container (half-way into a group's padding; round the whole picture, half-way into
+the margin) they form a network of legs that cross no box. A group's lines continue out
+through its frame to the lines round it in the table it sits in. An edge end reaches the
+network by going straight out of its side to the line beside it. A* (networkx's, with a
+budget of steps per route and per layout, tried from both ends) then finds the route
+with the fewest bends and the least sharing with edges already drawn (each route is
+recorded on the legs it uses, and makes them dearer by :func:`crowding`).
 """
 
 from __future__ import annotations
 
 import itertools
+import math
 from bisect import bisect_left, bisect_right, insort
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from heapq import heappop, heappush
 
-from archdsl.layout.model import Point
+from archdsl.layout.model import Box, Point
 from archdsl.layout.place import Table
 from archdsl.layout.tree import Container, Tree
 
@@ -55,36 +57,37 @@ class _Line:
 
 @dataclass(frozen=True)
 class _Grid:
-    """One table's lines: the ring and the row gaps across, and in each row the vertical
-    lines between its children (``cuts``, from row line to row line)."""
+    """One table's lines: its ring and the free lines round its children."""
 
     table: Table
-    ys: tuple[float, ...]
-    """The horizontal lines: the ring's top, the middle of each row gap, the ring's bottom."""
     left: _Line
     right: _Line
-    horizontal: tuple[_Line, ...]
-    cuts: tuple[tuple[_Line, ...], ...]
+    top: _Line
+    bottom: _Line
+    lines: tuple[_Line, ...]
+    """Every line, the ring's included."""
+    at: dict[tuple[int, float], list[_Line]]
+    """The lines by axis and position (rounded)."""
 
-    @property
-    def lines(self) -> tuple[_Line, ...]:
-        return (self.left, self.right, *itertools.chain(*self.cuts), *self.horizontal)
+    def line_at(self, axis: int, at: float, along: float) -> _Line | None:
+        """The line of ``axis`` at ``at`` that reaches ``along``, if there is one."""
+        for line in self.at.get((axis, round(at, 2)), ()):
+            if line.low - 1e-6 <= along <= line.high + 1e-6:
+                return line
+        return None
 
-    def edge_xs(self, last: bool) -> tuple[float, ...]:
-        """Where vertical lines meet the ring's top (or, ``last``, its bottom)."""
-        row = self.cuts[-1 if last else 0] if self.cuts else ()
-        return (self.left.at, *(line.at for line in row), self.right.at)
-
-    def beside(self, item: str, outward: int) -> _Line | None:
-        """The vertical line left (``outward`` < 0) or right of ``item``'s place."""
-        span = self.table.spans.get(item)
-        if span is None:
+    def beside(self, item: str, outward: Vector) -> tuple[int, float] | None:
+        """The axis and position of the line just out of ``item``'s side towards
+        ``outward`` (the ring where the child comes closer to it than that)."""
+        box = self.table.boxes.get(item)
+        if box is None:
             return None
-        row, left, right = span
-        lines = self.cuts[row]
-        if outward > 0:
-            return next((line for line in lines if line.at >= right), self.right)
-        return next((line for line in reversed(lines) if line.at <= left), self.left)
+        clear_x, clear_y = self.table.clear
+        if outward[0]:
+            x = box.right + clear_x if outward[0] > 0 else box.x - clear_x
+            return 1, min(max(x, self.left.at), self.right.at)
+        y = box.bottom + clear_y if outward[1] > 0 else box.y - clear_y
+        return 0, min(max(y, self.top.at), self.bottom.at)
 
 
 class ChannelNetwork:
@@ -103,8 +106,6 @@ class ChannelNetwork:
         self.bend_cost = bend_cost
         self.grids = {c: _grid(t, ring, c is None) for c, t in tables.items()}
         self.lines: list[_Line] = [line for g in self.grids.values() for line in g.lines]
-        for grid in self.grids.values():
-            _cross(grid)
         for container, grid in self.grids.items():
             if container is not None:
                 self._join_to_parent(container, grid)
@@ -117,22 +118,24 @@ class ChannelNetwork:
     # -- building ----------------------------------------------------------------------------
 
     def _join_to_parent(self, group: str, grid: _Grid) -> None:
-        parent = self.tree.parent[group]
-        outer = self.grids.get(parent)
-        span = outer.table.spans.get(group) if outer is not None else None
-        left = outer.beside(group, -1) if outer is not None else None
-        right = outer.beside(group, 1) if outer is not None else None
-        if outer is None or span is None or left is None or right is None:
+        """Continue the lines that end on a group's ring out through its frame to the
+        lines round the group in its parent's table."""
+        outer = self.grids.get(self.tree.parent[group])
+        if outer is None or group not in outer.table.boxes:
             return
-        row = span[0]
-        above, below = outer.horizontal[row], outer.horizontal[row + 1]
-        for x in grid.edge_xs(last=False):
-            self._extension(1, x, above.at, grid.ys[0], above)
-        for x in grid.edge_xs(last=True):
-            self._extension(1, x, grid.ys[-1], below.at, below)
-        for y in grid.ys:
-            self._extension(0, y, left.at, grid.left.at, left)
-            self._extension(0, y, grid.right.at, right.at, right)
+        for outward, ring in (
+            ((0, -1), grid.top),
+            ((0, 1), grid.bottom),
+            ((-1, 0), grid.left),
+            ((1, 0), grid.right),
+        ):
+            beside = outer.beside(group, outward)
+            assert beside is not None  # the group is a child of ``outer``
+            axis, at = beside
+            for line in _ending_on(grid.lines, axis, ring.at):
+                meets = outer.line_at(axis, at, line.at)
+                if meets is not None:
+                    self._extension(1 - axis, line.at, meets.at, ring.at, meets)
 
     def _extension(self, axis: int, at: float, start: float, end: float, meets: _Line) -> None:
         """A leg from a group's ring out to ``meets``, a line of the table around it."""
@@ -157,16 +160,14 @@ class ChannelNetwork:
     def entry(self, container: Container, item: str, tip: Point, outward: Vector) -> Point | None:
         """Where a stub leaving ``item`` (a child of ``container``) meets the network."""
         grid = self.grids.get(container)
-        span = grid.table.spans.get(item) if grid is not None else None
-        if grid is None or span is None:
+        beside = grid.beside(item, outward) if grid is not None else None
+        if grid is None or beside is None:
             return None
-        row = span[0]
-        if outward[0]:
-            line = grid.beside(item, outward[0])
-            return None if line is None else (line.at, tip[1])
-        if outward[1] > 0:
-            return tip[0], grid.horizontal[row + 1].at
-        return tip[0], grid.horizontal[row].at
+        axis, at = beside
+        line = grid.line_at(axis, at, tip[axis])
+        if line is None:
+            return None
+        return (line.at, tip[1]) if axis == 1 else (tip[0], line.at)
 
     def route(
         self,
@@ -262,7 +263,7 @@ class ChannelNetwork:
             return []
         axis = 0 if outward[1] == 0 else 1
         along = entry[0] if axis == 0 else entry[1]
-        rings = (grid.left.at, grid.right.at) if axis == 0 else grid.ys
+        rings = (grid.left.at, grid.right.at) if axis == 0 else (grid.top.at, grid.bottom.at)
         far = rings[-1] if (outward[0] or outward[1]) < 0 else rings[0]
         low, high = min(along, far), max(along, far)
         at = entry[1] if axis == 0 else entry[0]
@@ -297,7 +298,7 @@ class ChannelNetwork:
         """Join ``point`` to the line of ``container``'s grid it lies on (new edges go to
         ``added``); the node to start from (or end at) travels along ``arriving``."""
         grid = self.grids[container]
-        line = _line_through(point, grid.lines)
+        line = grid.line_at(0, point[1], point[0]) or grid.line_at(1, point[0], point[1])
         if line is None:
             return None
         along = point[0] if line.axis == 0 else point[1]
@@ -357,48 +358,124 @@ def crowding(used: int) -> float:
     return 1 + (_HEURISTIC_FACTOR - 1.1) * (1 - 0.5**used)
 
 
-def _line_through(point: Point, lines: Iterable[_Line]) -> _Line | None:
-    for line in lines:
-        across, along = (point[1], point[0]) if line.axis == 0 else (point[0], point[1])
-        if abs(line.at - across) < 1e-6 and line.low - 1e-6 <= along <= line.high + 1e-6:
-            return line
-    return None
-
-
 def _grid(table: Table, ring: float, outermost: bool) -> _Grid:
-    """The channel lines of one table: a ring, the middle of every row gap, and in every
-    row the middle of each gap between two children."""
+    """The channel lines of one table: a ring, and the free lines round its children."""
     frame = table.frame
     if outermost:
         left, right = frame.x - ring, frame.right + ring
         top, bottom = frame.y - ring, frame.bottom + ring
     else:
-        content_top = table.rows[0][0] if table.rows else frame.y + ring * 2
+        content_top = min((box.y for box in table.boxes.values()), default=frame.y + ring * 2)
         left, right = frame.x + ring, frame.right - ring
         top, bottom = (frame.y + content_top) / 2, frame.bottom - ring
-    ys = (top, *_gaps(table.rows), bottom)
-    cuts = tuple(
-        tuple(_Line(1, x, ys[row], ys[row + 1]) for x in xs) for row, xs in enumerate(table.cuts)
-    )
-    horizontal = tuple(_Line(0, y, left, right) for y in ys)
-    return _Grid(
-        table, ys, _Line(1, left, top, bottom), _Line(1, right, top, bottom), horizontal, cuts
-    )
+    sides = (_Line(1, left, top, bottom), _Line(1, right, top, bottom))
+    ends = (_Line(0, top, left, right), _Line(0, bottom, left, right))
+    free = _free_lines(table, (left, right), (top, bottom))
+    lines = (*sides, *ends, *free)
+    by_position: dict[tuple[int, float], list[_Line]] = {}
+    for line in lines:
+        by_position.setdefault((line.axis, round(line.at, 2)), []).append(line)
+    grid = _Grid(table, *sides, *ends, lines, by_position)
+    _cross(grid)
+    return grid
+
+
+def _free_lines(table: Table, xs: tuple[float, float], ys: tuple[float, float]) -> list[_Line]:
+    """The lines half a gap round each child, inside the ring (``xs``, ``ys``), each as
+    long as it stays clear of every child, merged where they meet along one line."""
+    clear_x, clear_y = table.clear
+    clear = min(clear_x, clear_y) - 1e-6
+    index = _Bands(table.boxes.values(), clear)
+    found: dict[tuple[int, float], list[tuple[float, float]]] = {}
+    exact: dict[tuple[int, float], float] = {}
+    for box in table.boxes.values():
+        across = (box.x - clear_x, box.right + clear_x)
+        down = (box.y - clear_y, box.bottom + clear_y)
+        for axis, at, seed, bounds, span in (
+            (0, down[0], across, xs, ys),
+            (0, down[1], across, xs, ys),
+            (1, across[0], down, ys, xs),
+            (1, across[1], down, ys, xs),
+        ):
+            if not span[0] + 1e-6 < at < span[1] - 1e-6:
+                continue  # on or beyond the ring, which runs there anyway
+            for low, high in index.free(axis, at, bounds):
+                if low < seed[1] and seed[0] < high:
+                    key = (axis, round(at, 2))
+                    exact.setdefault(key, at)  # lines that coincide meet at one point
+                    found.setdefault(key, []).append((low, high))
+    lines: list[_Line] = []
+    for key, spans in sorted(found.items()):
+        lines.extend(_Line(key[0], exact[key], low, high) for low, high in _merged(spans))
+    return lines
+
+
+def _merged(spans: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    merged: list[tuple[float, float]] = []
+    for low, high in sorted(spans):
+        if merged and low <= merged[-1][1] + 1e-6:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], high))
+        else:
+            merged.append((low, high))
+    return merged
+
+
+class _Bands:
+    """The children of a table in bands along x and along y, for "where along this line
+    is it clear of them?" questions."""
+
+    def __init__(self, boxes: Iterable[Box], clear: float) -> None:
+        self.clear = clear
+        self.boxes = list(boxes)
+        sizes = sorted(max(b.width, b.height) for b in self.boxes) or [1.0]
+        self.size = max(sizes[len(sizes) // 2], 1.0)
+        self.bands: tuple[dict[int, list[Box]], dict[int, list[Box]]] = ({}, {})
+        for box in self.boxes:
+            for axis, (low, high) in ((0, (box.y, box.bottom)), (1, (box.x, box.right))):
+                for key in self._keys(low - clear, high + clear):
+                    self.bands[axis].setdefault(key, []).append(box)
+
+    def _keys(self, low: float, high: float) -> range:
+        return range(math.floor(low / self.size), math.floor(high / self.size) + 1)
+
+    def free(self, axis: int, at: float, bounds: tuple[float, float]) -> list[tuple[float, float]]:
+        """The stretches of the line of ``axis`` at ``at`` within ``bounds`` that pass
+        every child at least ``clear`` away."""
+        blocked: list[tuple[float, float]] = []
+        for box in self.bands[axis].get(math.floor(at / self.size), ()):
+            near, far = (box.y, box.bottom) if axis == 0 else (box.x, box.right)
+            if near - self.clear < at < far + self.clear:
+                low, high = (box.x, box.right) if axis == 0 else (box.y, box.bottom)
+                blocked.append((low - self.clear, high + self.clear))
+        free: list[tuple[float, float]] = []
+        start = bounds[0]
+        for low, high in _merged(blocked):
+            if low > start:
+                free.append((start, min(low, bounds[1])))
+            start = max(start, high)
+        if start < bounds[1]:
+            free.append((start, bounds[1]))
+        return [(a, b) for a, b in free if b > a]
+
+
+def _ending_on(lines: Iterable[_Line], ring_axis: int, at: float) -> list[_Line]:
+    """The lines across the ring line of ``ring_axis`` at ``at`` that end on it (those
+    that reach the group's frame from inside)."""
+    return [
+        line
+        for line in lines
+        if line.axis != ring_axis and (abs(line.low - at) < 1e-6 or abs(line.high - at) < 1e-6)
+    ]
 
 
 def _cross(grid: _Grid) -> None:
-    """Stops where the lines of one table meet: the ring's sides cross every horizontal
-    line; a row's cut meets the lines above and below its row."""
-    for side in (grid.left, grid.right):
-        for h in grid.horizontal:
-            insort(side.stops, h.at)
-            insort(h.stops, side.at)
-    for row, lines in enumerate(grid.cuts):
-        for cut in lines:
-            for h in (grid.horizontal[row], grid.horizontal[row + 1]):
-                insort(cut.stops, h.at)
-                insort(h.stops, cut.at)
-
-
-def _gaps(spans: tuple[tuple[float, float], ...]) -> list[float]:
-    return [(s + w + t) / 2 for (s, w), (t, _) in itertools.pairwise(spans)]
+    """Stops where the lines of one table meet (ends included)."""
+    horizontal = sorted((line for line in grid.lines if line.axis == 0), key=lambda h: h.at)
+    heights = [line.at for line in horizontal]
+    for v in (line for line in grid.lines if line.axis == 1):
+        start = bisect_left(heights, v.low - 1e-6)
+        stop = bisect_right(heights, v.high + 1e-6)
+        for h in horizontal[start:stop]:
+            if h.low - 1e-6 <= v.at <= h.high + 1e-6:
+                insort(v.stops, h.at)
+                insort(h.stops, v.at)

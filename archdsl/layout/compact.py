@@ -14,6 +14,12 @@ tallest child) and its column *order*, but places each child on its own:
 
 Every such rule points from a lower column to a higher one, so one pass over the rigid
 sets in column order (a longest path) places everything as far left as allowed.
+
+The same pass then compacts along y (:meth:`~archdsl.layout.place._Arranger._compact_y`),
+rows taking the place of columns: rows are no bands there, so a piece gets a rule from
+each piece of an earlier row that it would overlap along x instead of row neighbours;
+straight ``L``/``R`` links make the rigid sets, and a *rail* along each such line (a post
+as long as the line) keeps children of other rows out of its way.
 """
 
 from __future__ import annotations

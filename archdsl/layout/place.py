@@ -1,22 +1,20 @@
 """From grid cells to coordinates: every container becomes a table of its children.
 
 Containers are laid out inside out. A group is a block: its children's table, framed by
-``padding`` on three sides and its header band on top. A container's rows keep the grid's
-rows, each as tall as its tallest child; within a row, children slide up or down so that
-the two ends of each straight ``L``/``R`` edge line up (the edge is then a straight line,
-even between nodes in different groups). Along x the children are compacted
-(:mod:`~archdsl.layout.compact`): each as far left as the children before it in its row,
-its side-by-side links and its straight ``T``/``B`` edges allow, instead of every column
-being as wide as its widest child; so the picture grows with the diagram, not faster.
-Each row records the free vertical lines between its children, for the channel router.
+``padding`` on three sides and its header band on top. The grid gives each child a row and
+a column, but no row is as tall, nor any column as wide, as its largest child: the
+children are compacted (:mod:`~archdsl.layout.compact`), first along x, each as far left
+as the children before it in its row, its side-by-side links and its straight ``T``/``B``
+edges allow; then along y, each as high as the children above it that it would overlap
+(of any column), its links one above the other and its straight ``L``/``R`` edges allow.
+The two ends of a straight edge move as one (the edge is then a straight line, even
+between nodes in different groups). So the picture grows with the diagram, not faster.
+Each table records its children's boxes, for the channel router.
 """
 
 from __future__ import annotations
 
-import bisect
-import itertools
-import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from archdsl.layout.compact import Piece, Spacing, compact
@@ -42,23 +40,22 @@ class Hint:
 
 @dataclass(frozen=True, slots=True)
 class Table:
-    """A container's table: its frame, its rows as ``(start, size)``, and in each row the
-    free vertical lines between its children (where channels may run).
+    """A container's table: its frame and each child's box, for the channel router.
 
-    ``spans`` gives each child's row and its left and right x.
+    ``clear`` is how far from a child's box the free lines round it run: half the
+    column gap beside it, half the row gap above and below (compaction keeps every other
+    child at least a whole gap away, see :mod:`~archdsl.layout.compact`).
     """
 
     frame: Box
-    rows: tuple[tuple[float, float], ...]
-    cuts: tuple[tuple[float, ...], ...]
-    spans: dict[str, tuple[int, float, float]]
+    boxes: dict[str, Box]
+    clear: tuple[float, float]
 
     def moved(self, dx: float, dy: float) -> Table:
         return Table(
             self.frame.moved(dx, dy),
-            tuple((y + dy, h) for y, h in self.rows),
-            tuple(tuple(x + dx for x in row) for row in self.cuts),
-            {item: (row, x + dx, right + dx) for item, (row, x, right) in self.spans.items()},
+            {item: box.moved(dx, dy) for item, box in self.boxes.items()},
+            self.clear,
         )
 
 
@@ -139,37 +136,22 @@ class _Arranger:
         centre = (shape.icon_dx + self.metrics.icon_size / 2, self.metrics.icon_size / 2)
         return self.relative(node, item)[axis] + centre[axis]
 
-    def default_anchor(self, item: str, axis: int) -> float:
-        if self.tree.is_group(item):
-            return self.size[item][axis] / 2
-        return self.anchor(item, (item, False), axis)
-
     # -- one container -------------------------------------------------------------------
 
     def block(self, container: Container, cells: dict[str, Cell], hints: list[Hint]) -> None:
         items = list(cells)
-        y_in_row = self._slide(items, cells, hints, axis=1)
-        heights = _spans(items, cells, y_in_row, self.item_size, axis=1)
-        row_gaps = self._gaps(len(heights), cells, hints, axis=1)
-        row_y = _starts(heights, row_gaps)
         x = self._compact_x(items, cells, hints)
-        content_w = max((x[i] + self.item_size(i)[0] for i in items), default=0.0)
-        content_h = row_y[-1] + heights[-1] if heights else 0.0
+        y = self._compact_y(items, cells, hints, x)
+        size_of = self.item_size
+        content_w = max((x[i] + size_of(i)[0] for i in items), default=0.0)
+        content_h = max((y[i] + size_of(i)[1] for i in items), default=0.0)
         origin_x, origin_y, size = self._frame(container, content_w, content_h)
         for item in items:
-            row = cells[item][1]
-            self.offset[item] = (origin_x + x[item], origin_y + row_y[row] + y_in_row[item])
+            self.offset[item] = (origin_x + x[item], origin_y + y[item])
         self.size[container] = size
-        spans = {
-            item: (cells[item][1], origin_x + x[item], origin_x + x[item] + self.item_size(item)[0])
-            for item in items
-        }
-        self.tables[container] = Table(
-            Box(0.0, 0.0, *size),
-            tuple((origin_y + y, h) for y, h in zip(row_y, heights, strict=True)),
-            _cuts(spans, len(heights), self.metrics.column_gap / 2),
-            spans,
-        )
+        boxes = {item: Box(*self.offset[item], *size_of(item)) for item in items}
+        clear = (self.metrics.column_gap / 2, self.metrics.row_gap / 2)
+        self.tables[container] = Table(Box(0.0, 0.0, *size), boxes, clear)
 
     def _compact_x(
         self, items: list[str], cells: dict[str, Cell], hints: list[Hint]
@@ -196,6 +178,68 @@ class _Arranger:
         x = compact(pieces, links)
         return {item: x[item] for item in items}
 
+    def _compact_y(
+        self, items: list[str], cells: dict[str, Cell], hints: list[Hint], x: dict[str, float]
+    ) -> dict[str, float]:
+        """Each child's y: as high as the children above it (those it would overlap
+        along x, a column gap apart) and its links allow; the two ends of a straight
+        ``L``/``R`` link move as one, and a post along that line keeps it clear (see
+        :mod:`~archdsl.layout.compact`, here with rows for columns)."""
+        aligned = self._aligned(cells, hints, axis=1)
+        gap = self.metrics.row_gap
+        below = self._label_room(cells, hints, axis=1)
+        pieces = [
+            Piece(
+                item,
+                cells[item][1],
+                index,
+                self.item_size(item)[1],
+                aligned.root(item),
+                aligned.value(item),
+                gap,
+                max(gap, below.get(item, 0.0)),
+            )
+            for index, item in enumerate(items)
+        ]
+        spans = {item: (x[item], x[item] + self.item_size(item)[0]) for item in items}
+        for rail, span in self._rails(cells, hints, aligned, spans, len(pieces)):
+            pieces.append(rail)
+            spans[rail.key] = span
+        half = self.metrics.column_gap / 2
+        wide = {key: (left - half, right + half) for key, (left, right) in spans.items()}
+        links = [*_stacking(pieces, wide)]
+        links += [
+            _spacing(h.link, cells, gap, axis=1) for h in hints if _keeps_side(h.link, cells, 1)
+        ]
+        y = compact(pieces, links)
+        return {item: y[item] for item in items}
+
+    def _rails(
+        self,
+        cells: dict[str, Cell],
+        hints: list[Hint],
+        aligned: _Offsets,
+        spans: dict[str, tuple[float, float]],
+        first: int,
+    ) -> list[tuple[Piece, tuple[float, float]]]:
+        """A zero-high post along each straight horizontal link from the one end to the
+        other (with its x extent), so that no child of another row moves into the line."""
+        rails: list[tuple[Piece, tuple[float, float]]] = []
+        half = self.metrics.row_gap / 2
+        for hint in hints:
+            a, b = hint.link.a, hint.link.b
+            if not _straight_in_lane(hint, cells, axis=1) or aligned.root(a) != aligned.root(b):
+                continue
+            left, right = (a, b) if spans[a][0] <= spans[b][0] else (b, a)
+            if spans[right][0] <= spans[left][1]:
+                continue
+            line = aligned.value(a) + self.anchor(a, hint.a_port, 1)
+            key = f"{len(rails)}\0rail"
+            row, rigid = cells[a][1], aligned.root(a)
+            rail = Piece(key, row, first + len(rails), 0.0, rigid, line, half, half, True)
+            rails.append((rail, (spans[left][1], spans[right][0])))
+        return rails
+
     def _posts(self, cells: dict[str, Cell], hints: list[Hint], aligned: _Offsets) -> list[Piece]:
         """A post on each straight vertical link's line in every row it passes through an
         empty cell, so that no child of another column moves into its way there.
@@ -219,16 +263,21 @@ class _Arranger:
                 posts.append(Piece(key, column, row, 0.0, aligned.root(a), line, half, half, True))
         return posts
 
-    def _label_room(self, cells: dict[str, Cell], hints: list[Hint]) -> dict[str, float]:
-        """Room a child needs after it in its row for the title of a link along the row."""
+    def _label_room(
+        self, cells: dict[str, Cell], hints: list[Hint], axis: int = 0
+    ) -> dict[str, float]:
+        """Room a child needs after it in its row (axis 0: to its right) or column
+        (axis 1: below it) for the title of a link along that row or column."""
         room: dict[str, float] = {}
         margin = 2 * self.metrics.arrow_size + self.metrics.font_size
         for hint in hints:
             a, b = cells.get(hint.link.a), cells.get(hint.link.b)
-            if hint.label_size is None or a is None or b is None or a[1] != b[1] or a == b:
+            if hint.label_size is None or a is None or b is None:
                 continue
-            left = hint.link.a if a[0] < b[0] else hint.link.b
-            room[left] = max(room.get(left, 0.0), hint.label_size[0] + margin)
+            if a[1 - axis] != b[1 - axis] or a == b:
+                continue
+            first = hint.link.a if a[axis] < b[axis] else hint.link.b
+            room[first] = max(room.get(first, 0.0), hint.label_size[axis] + margin)
         return room
 
     def _frame(
@@ -254,47 +303,6 @@ class _Arranger:
                 offsets.join(a, b, wanted)
         return offsets
 
-    def _slide(
-        self, items: list[str], cells: dict[str, Cell], hints: list[Hint], axis: int
-    ) -> dict[str, float]:
-        """Offsets inside each column (axis 0) or row (axis 1) that line up straight edges;
-        children not joined by one are centred on the lane's first."""
-        lane_of = {item: cells[item][axis] for item in items}
-        offsets = self._aligned(cells, hints, axis)
-        by_lane: dict[int, list[str]] = {}
-        for item in sorted(items, key=lambda i: cells[i][1 - axis]):
-            by_lane.setdefault(lane_of[item], []).append(item)
-        result: dict[str, float] = {}
-        for lane_items in by_lane.values():
-            first = lane_items[0]
-            for item in lane_items[1:]:
-                if offsets.root(item) != offsets.root(first):
-                    wanted = self.default_anchor(first, axis) - self.default_anchor(item, axis)
-                    offsets.join(first, item, wanted)
-            values = {item: offsets.value(item) for item in lane_items}
-            low = min(values.values())
-            result.update({item: v - low for item, v in values.items()})
-        return result
-
-    def _gaps(
-        self, count: int, cells: dict[str, Cell], hints: list[Hint], axis: int
-    ) -> list[float]:
-        """The gap after each column (axis 0) or row (axis 1): wider where a link's title
-        goes between two neighbours."""
-        base = self.metrics.column_gap if axis == 0 else self.metrics.row_gap
-        gaps = [base] * max(0, count - 1)
-        margin = 2 * self.metrics.arrow_size + self.metrics.font_size
-        for hint in hints:
-            if hint.label_size is None:
-                continue
-            a, b = cells.get(hint.link.a), cells.get(hint.link.b)
-            if a is None or b is None or a[1 - axis] != b[1 - axis] or a[axis] == b[axis]:
-                continue
-            low = min(a[axis], b[axis])
-            need = hint.label_size[axis] + margin
-            gaps[low] = max(gaps[low], need)
-        return gaps
-
     # -- result --------------------------------------------------------------------------
 
     def placement(self) -> Placement:
@@ -316,35 +324,68 @@ class _Arranger:
         return Placement(boxes, tables, width, height)
 
 
-def _spans(
-    items: Iterable[str],
-    cells: dict[str, Cell],
-    shift: dict[str, float],
-    size_of: Callable[[str], tuple[float, float]],
-    axis: int,
-) -> list[float]:
-    """The extent of each column (axis 0) or row (axis 1)."""
-    count = max((cells[i][axis] for i in items), default=-1) + 1
-    spans = [0.0] * count
-    for item in items:
-        index = cells[item][axis]
-        spans[index] = max(spans[index], shift[item] + size_of(item)[axis])
-    return spans
-
-
-def _keeps_side(link: Link, cells: dict[str, Cell]) -> bool:
-    """Does ``link`` ask for its ends side by side (left and right), and do their columns
-    honour that? Then compaction keeps them apart; a link that asks for a column, or
-    whose wish the grid could not grant, leaves their x free."""
+def _keeps_side(link: Link, cells: dict[str, Cell], axis: int = 0) -> bool:
+    """Does ``link`` ask for its ends side by side (axis 0: left and right; axis 1: one
+    above the other), and do their cells honour that? Then compaction keeps them apart;
+    a link that asks for a column (a row), or whose wish the grid could not grant, leaves
+    that coordinate free."""
     a, b = cells.get(link.a), cells.get(link.b)
-    wanted = link.offset[0]
-    return a is not None and b is not None and wanted != 0 and (b[0] - a[0]) * wanted > 0
+    wanted = link.offset[axis]
+    return a is not None and b is not None and wanted != 0 and (b[axis] - a[axis]) * wanted > 0
 
 
-def _spacing(link: Link, cells: dict[str, Cell], gap: float) -> Spacing:
-    """``link``'s ends ``gap`` apart, the one in the lower column first."""
+def _spacing(link: Link, cells: dict[str, Cell], gap: float, axis: int = 0) -> Spacing:
+    """``link``'s ends ``gap`` apart, the one in the lower column (axis 1: row) first."""
     a, b = link.a, link.b
-    return Spacing(a, b, gap) if cells[a][0] < cells[b][0] else Spacing(b, a, gap)
+    return Spacing(a, b, gap) if cells[a][axis] < cells[b][axis] else Spacing(b, a, gap)
+
+
+def _stacking(pieces: Sequence[Piece], spans: dict[str, tuple[float, float]]) -> Iterable[Spacing]:
+    """Along y, each piece below the pieces of earlier rows (``Piece.column``) whose x
+    ``spans`` overlap its own.
+
+    Only the nearest ones matter: walking up the rows, the part of a piece's span that an
+    earlier row already covers needs nothing from the rows above that one (that row's
+    pieces are below them). So the rules stay few even in tall tables.
+    """
+    rows: dict[int, list[Piece]] = {}
+    for piece in pieces:
+        rows.setdefault(piece.column, []).append(piece)
+    order = sorted(rows)
+    for number, row in enumerate(order):
+        for piece in rows[row]:
+            uncovered = [spans[piece.key]]
+            for earlier in reversed(order[:number]):
+                if not uncovered:
+                    break
+                for other in rows[earlier]:
+                    span = spans[other.key]
+                    if any(_overlap(span, part) for part in uncovered):
+                        yield Spacing(other.key, piece.key, max(other.gap_after, piece.gap_before))
+                uncovered = _uncovered(uncovered, [spans[o.key] for o in rows[earlier]])
+
+
+def _overlap(a: tuple[float, float], b: tuple[float, float]) -> bool:
+    return a[0] < b[1] - 1e-6 and b[0] < a[1] - 1e-6
+
+
+def _uncovered(
+    spans: list[tuple[float, float]], covers: list[tuple[float, float]]
+) -> list[tuple[float, float]]:
+    """The parts of ``spans`` that no span of ``covers`` overlaps."""
+    left = spans
+    for low, high in covers:
+        cut: list[tuple[float, float]] = []
+        for a, b in left:
+            if high <= a or b <= low:
+                cut.append((a, b))
+                continue
+            if a < low - 1e-6:
+                cut.append((a, low))
+            if high < b - 1e-6:
+                cut.append((high, b))
+        left = cut
+    return left
 
 
 def _straight_in_lane(hint: Hint, cells: dict[str, Cell], axis: int) -> bool:
@@ -353,52 +394,6 @@ def _straight_in_lane(hint: Hint, cells: dict[str, Cell], axis: int) -> bool:
     a, b = cells.get(hint.link.a), cells.get(hint.link.b)
     offset = hint.link.offset[axis]
     return offset == 0 and a is not None and b is not None and a[axis] == b[axis]
-
-
-def _cuts(
-    spans: dict[str, tuple[int, float, float]], rows: int, clear: float
-) -> tuple[tuple[float, ...], ...]:
-    """In each row, vertical lines where channels may run: the middle of the gap between
-    each two neighbouring children, and the other rows' such lines wherever they pass
-    this row at least ``clear`` from its children (so that, as in a table, a route that
-    runs along a row gap finds a way up or down near where it needs one)."""
-    by_row: list[list[tuple[float, float]]] = [[] for _ in range(rows)]
-    for row, left, right in spans.values():
-        by_row[row].append((left, right))
-    own: list[list[float]] = []
-    for boxes in by_row:
-        boxes.sort()
-        own.append([(a[1] + b[0]) / 2 for a, b in itertools.pairwise(boxes)])
-    shared = _thinned(sorted({x for xs in own for x in xs}), clear)
-    cuts: list[tuple[float, ...]] = []
-    for boxes, xs in zip(by_row, own, strict=True):
-        free = [x for x in shared if _free_at(x, boxes, clear)]
-        cuts.append(tuple(sorted({*xs, *free})))
-    return tuple(cuts)
-
-
-def _thinned(values: list[float], spacing: float) -> list[float]:
-    """``values`` (sorted) without those closer than ``spacing`` to the last one kept."""
-    kept: list[float] = []
-    for value in values:
-        if not kept or value - kept[-1] >= spacing:
-            kept.append(value)
-    return kept
-
-
-def _free_at(x: float, boxes: list[tuple[float, float]], clear: float) -> bool:
-    """Is ``x`` at least ``clear`` from every box (sorted ``(left, right)`` spans)?"""
-    i = bisect.bisect_right(boxes, (x + clear, math.inf))
-    return i == 0 or boxes[i - 1][1] + clear <= x
-
-
-def _starts(spans: Sequence[float], gaps: Sequence[float]) -> list[float]:
-    starts: list[float] = []
-    position = 0.0
-    for i, span in enumerate(spans):
-        starts.append(position)
-        position += span + (gaps[i] if i < len(gaps) else 0.0)
-    return starts
 
 
 class _Offsets:
