@@ -113,22 +113,25 @@ def check(
     ]
     if document.diagram is not None:
         context = CheckContext(document.diagram, options or CheckOptions(), document.source)
-        for rule in all_rules().values():
-            if not selection.wants(rule.code):
-                continue
-            severity = selection.severity_of(rule.code, rule.severity)
-            for problem in rule.check(context):
-                diagnostic = Diagnostic(
-                    rule.code,
-                    severity,
-                    problem.message,
-                    problem.span,
-                    problem.help,
-                    _related_at(problem.related, path),
-                    path,
-                )
-                if not (suppressing and suppressions.hides(diagnostic)):
-                    kept.append(diagnostic)
+        # The rules build many acyclic objects (simulations, findings): as in ``parse``,
+        # the cycle collector's passes over them would free nothing.
+        with _collector_paused():
+            for rule in all_rules().values():
+                if not selection.wants(rule.code):
+                    continue
+                severity = selection.severity_of(rule.code, rule.severity)
+                for problem in rule.check(context):
+                    diagnostic = Diagnostic(
+                        rule.code,
+                        severity,
+                        problem.message,
+                        problem.span,
+                        problem.help,
+                        _related_at(problem.related, path),
+                        path,
+                    )
+                    if not (suppressing and suppressions.hides(diagnostic)):
+                        kept.append(diagnostic)
     kept.sort(key=Diagnostic.sort_key)
     return replace(document, diagnostics=tuple(kept))
 

@@ -209,17 +209,25 @@ class DiagramGraph:
         """
         canonical = {element_id: element_id for element_id in self.elements}
         same = canonical.get
-        return tuple(
-            EdgeEnds(
-                same(e.lhs.id, e.lhs.id),
-                same(e.rhs.id, e.rhs.id),
-                e.lhs.side,
-                e.rhs.side,
-                e.lhs.group,
-                e.rhs.group,
+        make = tuple.__new__  # EdgeEnds(...) without its Python-level ``__new__``
+        found: list[EdgeEnds] = []
+        for edge in self.diagram.edges:
+            lhs, rhs = edge.lhs, edge.rhs
+            lhs_id, rhs_id = lhs.id, rhs.id
+            found.append(
+                make(
+                    EdgeEnds,
+                    (
+                        same(lhs_id, lhs_id),
+                        same(rhs_id, rhs_id),
+                        lhs.side,
+                        rhs.side,
+                        lhs.group,
+                        rhs.group,
+                    ),
+                )
             )
-            for e in self.diagram.edges
-        )
+        return tuple(found)
 
     @cached_property
     def edges_by_id(self) -> dict[str, list[int]]:
@@ -304,61 +312,130 @@ def order_cycles(
     edges inside it, sorted by their last label. Linear time: the classes are the
     connected components of the ties, classes that cannot lie on a cycle are
     peeled off, and only the rest goes through strongly connected components.
+    Items are numbered first, so every walk runs over integer lists.
     """
-    classes = _components(ties)
-    labels: dict[tuple[H, H], list[int]] = defaultdict(list)
-    for a, b, label in order:
-        labels[classes.get(a, a), classes.get(b, b)].append(label)
-    core = _cyclic_core(labels)
-    if not core:
+    number: dict[H, int] = {}
+    tie_pairs = [(_number(number, a), _number(number, b)) for a, b, _ in ties]
+    strict = [(_number(number, a), _number(number, b), label) for a, b, label in order]
+    count = len(number)
+    class_of = _tie_classes(count, tie_pairs)
+    arcs = [(class_of[a], class_of[b]) for a, b, _ in strict]
+    alive = _cyclic_core(count, arcs)
+    if not any(alive):
         return []
-    found: list[tuple[set[H], list[int]]] = []
-    part_of: dict[H, int] = {}
-    looped = {a for a, b in core if a == b}
-    for component in _strong_components(core):
-        if len(component) == 1 and not component & looped:
-            continue
-        part_of.update(dict.fromkeys(component, len(found)))
-        found.append((set(component), []))
-    for a, b in core:
-        index = part_of.get(a)
-        if index is not None and part_of.get(b) == index:
-            found[index][1].extend(labels[a, b])
+    part_of = _cyclic_parts(count, arcs, alive)
+    parts: dict[int, tuple[set[H], list[int]]] = {}
+    for (a, b), (_, _, label), living in zip(arcs, strict, alive, strict=True):
+        if living and part_of[a] >= 0 and part_of[a] == part_of[b]:
+            parts.setdefault(part_of[a], (set(), []))[1].append(label)
+    for item, index in number.items():
+        part = parts.get(part_of[class_of[index]])
+        if part is not None:
+            part[0].add(item)
+    found = list(parts.values())
     for _, inside in found:
         inside.sort()
-    _add_members(found, classes)
     found.sort(key=lambda part: part[1][-1])
     return found
 
 
-def _strong_components(pairs: list[tuple[H, H]]) -> list[set[H]]:
-    """Strongly connected components of the directed pairs (Tarjan's, iteratively)."""
-    successors: dict[H, list[H]] = defaultdict(list)
+def _number(number: dict[H, int], item: H) -> int:
+    """``item``'s index in ``number``, giving it the next one if it has none."""
+    return number.setdefault(item, len(number))
+
+
+def _tie_classes(count: int, pairs: list[tuple[int, int]]) -> list[int]:
+    """Each item's class (connected components of the tie pairs), iteratively."""
+    neighbours: list[list[int]] = [[] for _ in range(count)]
     for a, b in pairs:
-        successors[a].append(b)
-        successors.setdefault(b, [])
-    index: dict[H, int] = {}
-    low: dict[H, int] = {}
-    on_stack: set[H] = set()
-    stack: list[H] = []
-    found: list[set[H]] = []
-    for root in successors:
-        if root in index:
+        neighbours[a].append(b)
+        neighbours[b].append(a)
+    class_of = [-1] * count
+    for start in range(count):
+        if class_of[start] >= 0:
             continue
-        index[root] = low[root] = len(index)
+        class_of[start] = start
+        stack = [start]
+        while stack:
+            for following in neighbours[stack.pop()]:
+                if class_of[following] < 0:
+                    class_of[following] = start
+                    stack.append(following)
+    return class_of
+
+
+def _cyclic_core(count: int, arcs: list[tuple[int, int]]) -> bytearray:
+    """Which arcs are left after repeatedly dropping items with no way in or no way out."""
+    outgoing: list[list[int]] = [[] for _ in range(count)]
+    incoming: list[list[int]] = [[] for _ in range(count)]
+    for arc, (a, b) in enumerate(arcs):
+        outgoing[a].append(arc)
+        incoming[b].append(arc)
+    out_degree = [len(arcs_out) for arcs_out in outgoing]
+    in_degree = [len(arcs_in) for arcs_in in incoming]
+    alive = bytearray(b"\x01") * len(arcs)
+    stuck = [item for item in range(count) if not out_degree[item] or not in_degree[item]]
+    removed = bytearray(count)
+    while stuck:
+        item = stuck.pop()
+        if removed[item]:
+            continue
+        removed[item] = 1
+        for arc in outgoing[item]:
+            if alive[arc]:
+                alive[arc] = 0
+                following = arcs[arc][1]
+                in_degree[following] -= 1
+                if not in_degree[following]:
+                    stuck.append(following)
+        for arc in incoming[item]:
+            if alive[arc]:
+                alive[arc] = 0
+                previous = arcs[arc][0]
+                out_degree[previous] -= 1
+                if not out_degree[previous]:
+                    stuck.append(previous)
+    return alive
+
+
+def _cyclic_parts(count: int, arcs: list[tuple[int, int]], alive: bytearray) -> list[int]:
+    """Each item's strongly connected part among the live arcs, ``-1`` if on no cycle.
+
+    Tarjan's algorithm, iteratively; a part of one item counts only with a self arc.
+    """
+    successors: list[list[int]] = [[] for _ in range(count)]
+    looped = bytearray(count)
+    for (a, b), living in zip(arcs, alive, strict=True):
+        if living:
+            successors[a].append(b)
+            if a == b:
+                looped[a] = 1
+    index = [-1] * count
+    low = [0] * count
+    on_stack = bytearray(count)
+    stack: list[int] = []
+    part_of = [-1] * count
+    parts = 0
+    visited = 0
+    for root in range(count):
+        if index[root] >= 0 or not successors[root]:
+            continue
+        index[root] = low[root] = visited
+        visited += 1
         stack.append(root)
-        on_stack.add(root)
+        on_stack[root] = 1
         work = [(root, iter(successors[root]))]
         while work:
             item, following = work[-1]
             for nxt in following:
-                if nxt not in index:
-                    index[nxt] = low[nxt] = len(index)
+                if index[nxt] < 0:
+                    index[nxt] = low[nxt] = visited
+                    visited += 1
                     stack.append(nxt)
-                    on_stack.add(nxt)
+                    on_stack[nxt] = 1
                     work.append((nxt, iter(successors[nxt])))
                     break
-                if nxt in on_stack:
+                if on_stack[nxt]:
                     low[item] = min(low[item], index[nxt])
             else:
                 work.pop()
@@ -366,72 +443,18 @@ def _strong_components(pairs: list[tuple[H, H]]) -> list[set[H]]:
                     parent = work[-1][0]
                     low[parent] = min(low[parent], low[item])
                 if low[item] == index[item]:
-                    component: set[H] = set()
+                    members: list[int] = []
                     while True:
                         member = stack.pop()
-                        on_stack.discard(member)
-                        component.add(member)
+                        on_stack[member] = 0
+                        members.append(member)
                         if member == item:
                             break
-                    found.append(component)
-    return found
-
-
-def _components(links: Iterable[tuple[H, H, int]]) -> dict[H, H]:
-    """Each linked item's class representative (connected components, iteratively)."""
-    neighbours: dict[H, list[H]] = defaultdict(list)
-    for a, b, _ in links:
-        neighbours[a].append(b)
-        neighbours[b].append(a)
-    representative: dict[H, H] = {}
-    for start in neighbours:
-        if start in representative:
-            continue
-        representative[start] = start
-        stack = [start]
-        while stack:
-            for following in neighbours[stack.pop()]:
-                if following not in representative:
-                    representative[following] = start
-                    stack.append(following)
-    return representative
-
-
-def _cyclic_core(pairs: Iterable[tuple[H, H]]) -> list[tuple[H, H]]:
-    """The pairs left after repeatedly dropping items with no way in or no way out."""
-    successors: dict[H, set[H]] = defaultdict(set)
-    predecessors: dict[H, set[H]] = defaultdict(set)
-    for a, b in pairs:
-        successors[a].add(b)
-        predecessors[b].add(a)
-    items = set(successors) | set(predecessors)
-    stuck = [i for i in items if not successors[i] or not predecessors[i]]
-    removed: set[H] = set()
-    while stuck:
-        item = stuck.pop()
-        if item in removed:
-            continue
-        removed.add(item)
-        for following in successors.pop(item, ()):
-            predecessors[following].discard(item)
-            if not predecessors[following]:
-                stuck.append(following)
-        for previous in predecessors.pop(item, ()):
-            successors[previous].discard(item)
-            if not successors[previous]:
-                stuck.append(previous)
-    return [(a, b) for a, following in successors.items() if a not in removed for b in following]
-
-
-def _add_members(found: list[tuple[set[H], list[int]]], classes: dict[H, H]) -> None:
-    """Add to each part all the items of its classes (it holds their representatives)."""
-    part_of = {
-        representative: index for index, (part, _) in enumerate(found) for representative in part
-    }
-    for item, representative in classes.items():
-        index = part_of.get(representative)
-        if index is not None:
-            found[index][0].add(item)
+                    if len(members) > 1 or looped[item]:
+                        for member in members:
+                            part_of[member] = parts
+                        parts += 1
+    return part_of
 
 
 class Links(Generic[H]):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import sys
 import time
 
@@ -107,6 +108,44 @@ def test_order_cycles() -> None:
     assert items == {"a", "b", "x"} and labels == [1]
     # Ties alone never contradict.
     assert order_cycles([], [("a", "b", 1), ("b", "a", 2)]) == []
+
+
+def _reference_order_cycles(
+    order: list[tuple[str, str, int]], ties: list[tuple[str, str, int]]
+) -> list[tuple[set[str], list[int]]]:
+    """``order_cycles`` by definition, with networkx: classes, then cyclic class parts."""
+    import networkx as nx
+
+    classes = nx.Graph()
+    classes.add_nodes_from(item for a, b, _ in (*order, *ties) for item in (a, b))
+    classes.add_edges_from((a, b) for a, b, _ in ties)
+    class_of = {
+        item: index
+        for index, members in enumerate(nx.connected_components(classes))
+        for item in members
+    }
+    arcs = nx.MultiDiGraph()
+    arcs.add_edges_from((class_of[a], class_of[b], label) for a, b, label in order)
+    found: list[tuple[set[str], list[int]]] = []
+    for part in nx.strongly_connected_components(arcs):
+        labels = sorted(
+            label for a, b, label in order if class_of[a] in part and class_of[b] in part
+        )
+        if len(part) > 1 or labels:
+            found.append(({item for item, c in class_of.items() if c in part}, labels))
+    return sorted(found, key=lambda part: part[1][-1])
+
+
+@pytest.mark.parametrize("seed", range(200))
+def test_order_cycles_matches_its_definition(seed: int) -> None:
+    rng = random.Random(seed)
+    items = [f"n{i}" for i in range(rng.randint(1, 10))]
+    labels = list(range(rng.randint(0, 20)))
+    rng.shuffle(labels)
+    split = rng.randint(0, len(labels))
+    order = [(rng.choice(items), rng.choice(items), label) for label in labels[:split]]
+    ties = [(rng.choice(items), rng.choice(items), label) for label in labels[split:]]
+    assert order_cycles(order, ties) == _reference_order_cycles(order, ties)
 
 
 def test_links_paths() -> None:

@@ -24,6 +24,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cache, cached_property
+from typing import NamedTuple
 
 from archdsl.catalogue import Catalogue, ServiceEntry, load_catalogue
 from archdsl.diagnostics import Span
@@ -447,24 +448,27 @@ class _Unique:
         return candidate
 
 
+_NOT_ALPHANUMERIC = re.compile(r"[^A-Za-z0-9]+")
+_NOT_LOWER_ALPHANUMERIC = re.compile(r"[^a-z0-9]+")
+
+
 def pascal_case(text: str) -> str:
     """``lambda_inventory`` → ``LambdaInventory``; a leading digit gets ``Node`` before it."""
-    parts = [part for part in re.split(r"[^A-Za-z0-9]+", text) if part]
+    parts = [part for part in _NOT_ALPHANUMERIC.split(text) if part]
     joined = "".join(part[0].upper() + part[1:] for part in parts) or "Node"
     return joined if joined[0].isalpha() else f"Node{joined}"
 
 
 def slug_case(text: str) -> str:
     """``Lambda_Inventory`` → ``lambda-inventory`` (lower case, single dashes, ≤ 20 chars)."""
-    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:20].strip("-")
+    slug = _NOT_LOWER_ALPHANUMERIC.sub("-", text.lower()).strip("-")[:20].strip("-")
     return slug or "node"
 
 
 # -- flows --------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Candidate:
+class _Candidate(NamedTuple):
     """Two AWS services joined by an edge (or through junctions), with the possible directions."""
 
     a: str
@@ -492,17 +496,19 @@ def _edge_directions(edge: Edge) -> tuple[bool, bool]:
 
 
 def _candidates(diagram: Diagram, aws: Iterable[str]) -> list[_Candidate]:
+    """The candidates in the order of their last edge in ``diagram.edges``."""
     services = set(aws)
     hub_of = _junction_hubs(diagram)
     found: list[_Candidate] = []
     attached: dict[str, list[_Attachment]] = {}
     for edge in diagram.edges:
-        lhs, rhs = edge.lhs.id, edge.rhs.id
+        lhs_end, rhs_end = edge.lhs, edge.rhs
+        lhs, rhs = lhs_end.id, rhs_end.id
         if lhs == rhs:
             continue
         forward, backward = _edge_directions(edge)
-        both = edge.lhs.arrow and edge.rhs.arrow
         if lhs in services and rhs in services:
+            both = lhs_end.arrow and rhs_end.arrow
             found.append(_Candidate(lhs, rhs, forward, backward, both, (edge,)))
         elif lhs in services and rhs in hub_of:
             attached.setdefault(hub_of[rhs], []).append(_Attachment(lhs, edge, forward, backward))
@@ -511,8 +517,11 @@ def _candidates(diagram: Diagram, aws: Iterable[str]) -> list[_Candidate]:
     for hub in sorted(attached):
         found += _hub_candidates(attached[hub])
     order = {id(edge): index for index, edge in enumerate(diagram.edges)}
-    found.sort(key=lambda c: max(order[id(e)] for e in c.edges))
-    return found
+    last = [
+        order[id(c.edges[0])] if len(c.edges) == 1 else max(order[id(e)] for e in c.edges)
+        for c in found
+    ]
+    return [found[i] for i in sorted(range(len(found)), key=last.__getitem__)]
 
 
 def _hub_candidates(attached: list[_Attachment]) -> Iterable[_Candidate]:

@@ -29,6 +29,7 @@ from __future__ import annotations
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from archdsl.diagnostics import Related, Severity, Span
@@ -99,22 +100,75 @@ class Placement(NamedTuple):
     layer: int
 
 
+NodeHints = dict[str, tuple[int, int]]
+"""One node's adjacency map: side pair → (neighbour's node index, edge index)."""
+
+
 @dataclass
 class GridSimulation:
-    """Mermaid's adjacency maps, grids and group alignments for one diagram."""
+    """Mermaid's adjacency maps, grids and group alignments for one diagram.
 
-    adjacency: dict[str, dict[str, Hint]]
+    Nodes are numbered by their position in Mermaid's node map (``order``): the
+    walk runs over integer indices and flat lists, and the id-keyed views
+    (``adjacency``, ``placements``, ``grids``) are built only when asked for.
+    """
+
+    order: list[str]
+    """Node ids by index: services then junctions, as Mermaid registers them."""
+    hints: list[NodeHints]
+    """Each node's adjacency map, in JS ``Map`` order (first insertion of a pair)."""
     overrides: list[Override]
     group_alignments: dict[tuple[str, str], Axis]
-    placements: dict[str, Placement] = field(default_factory=dict)
-    grids: list[list[str]] = field(default_factory=list)
-    """Each grid's nodes in Mermaid's map order (first placement)."""
+    grid_nodes: list[list[int]] = field(default_factory=list)
+    """Each grid's node indices in Mermaid's map order (first placement)."""
+    grid_of: list[int] = field(default_factory=list)
+    xs: list[int] = field(default_factory=list)
+    ys: list[int] = field(default_factory=list)
+    placer: list[int] = field(default_factory=list)
+    """The node index whose hint placed each node last; ``-1`` for a grid's first node."""
+    via: list[int] = field(default_factory=list)
+    """The edge index of that hint; ``-1`` for a grid's first node."""
+    layer: list[int] = field(default_factory=list)
     steps: int = 0
     """Queue entries processed (re-processing included, up to the budget)."""
     exact: bool = True
     """False when the budget ran out and duplicate queue entries were skipped."""
     min_steps: int = 0
     """A lower bound of the queue entries Mermaid processes (shortest-path count)."""
+
+    @cached_property
+    def rank(self) -> dict[str, int]:
+        """Each node id's index."""
+        return {node: index for index, node in enumerate(self.order)}
+
+    @cached_property
+    def adjacency(self) -> dict[str, dict[str, Hint]]:
+        """Mermaid's adjacency maps by node id."""
+        order = self.order
+        return {
+            order[index]: {pair: Hint(order[other], edge) for pair, (other, edge) in hints.items()}
+            for index, hints in enumerate(self.hints)
+        }
+
+    @cached_property
+    def grids(self) -> list[list[str]]:
+        """Each grid's nodes in Mermaid's map order (first placement)."""
+        order = self.order
+        return [[order[index] for index in grid] for grid in self.grid_nodes]
+
+    @cached_property
+    def placements(self) -> dict[str, Placement]:
+        """Every node's placement, grid by grid in map order."""
+        return {
+            self.order[index]: self.placement(index) for grid in self.grid_nodes for index in grid
+        }
+
+    def placement(self, index: int) -> Placement:
+        """Where node ``index`` is placed."""
+        placer = self.placer[index]
+        by = None if placer < 0 else (self.order[placer], self.via[index])
+        cell = (self.xs[index], self.ys[index])
+        return Placement(self.grid_of[index], cell, by, self.layer[index])
 
 
 def simulate(context: CheckContext) -> GridSimulation:
@@ -127,7 +181,7 @@ def simulate(context: CheckContext) -> GridSimulation:
     parents = {node.id: node.parent for node in graph.registered_nodes}
     simulation = _adjacency(order, parents, graph.ends)
     budget = STEP_BUDGET_PER_ITEM * (len(order) + len(context.diagram.edges)) + 4096
-    _walk(simulation, order, budget)
+    _walk(simulation, budget)
     # An exact walk counted every step; otherwise count the shortest paths instead.
     simulation.min_steps = (
         simulation.steps if simulation.exact else _shortest_path_count(simulation)
@@ -150,44 +204,38 @@ def _group_key(a: str, b: str) -> tuple[str, str]:
 def _adjacency(
     order: list[str], parents: dict[str, str | None], edges: tuple[EdgeEnds, ...]
 ) -> GridSimulation:
-    """Step 1: one neighbour per (own side, other side) pair, the last edge winning."""
+    """Step 1: one neighbour per (own side, other side) pair, the last edge winning.
+
+    Mermaid pushes each edge to both ends' lists (a self edge twice) and then fills
+    each node's map from its list in order. Each node's list is in edge order, so
+    one pass over the edges fills every map the same way; each end sees the pair
+    from its own side, and same-side pairs are skipped.
+    """
     rank = {node: position for position, node in enumerate(order)}
-    touching: dict[str, list[int]] = {node: [] for node in order}
-    views: list[tuple[str, str, str, str] | None] = []
+    hints: list[NodeHints] = [{} for _ in order]  # dict order = JS Map order
+    replaced: dict[int, list[tuple[str, tuple[int, int]]]] = {}
     for index, (lhs, rhs, lhs_side, rhs_side, _, _) in enumerate(edges):
-        lhs_edges, rhs_edges = touching.get(lhs), touching.get(rhs)
-        if lhs_edges is None or rhs_edges is None:
-            views.append(None)
+        if lhs_side == rhs_side:
             continue
-        # Mermaid pushes the edge to both ends' lists: a self edge twice.
-        lhs_edges.append(index)
-        rhs_edges.append(index)
-        # Each end sees the pair from its own side; same-side pairs are skipped.
-        same = lhs_side == rhs_side
-        views.append(None if same else (lhs, lhs_side + rhs_side, rhs, rhs_side + lhs_side))
-    adjacency: dict[str, dict[str, Hint]] = {}
+        lhs_at, rhs_at = rank.get(lhs), rank.get(rhs)
+        if lhs_at is None or rhs_at is None:
+            continue
+        lhs_pair = lhs_side + rhs_side
+        lhs_hints = hints[lhs_at]
+        if lhs_pair in lhs_hints:
+            replaced.setdefault(lhs_at, []).append((lhs_pair, lhs_hints[lhs_pair]))
+        lhs_hints[lhs_pair] = (rhs_at, index)
+        # A self edge is seen from its left end both times.
+        rhs_pair = lhs_pair if rhs_at == lhs_at else rhs_side + lhs_side
+        rhs_hints = hints[rhs_at]
+        if rhs_pair in rhs_hints:
+            replaced.setdefault(rhs_at, []).append((rhs_pair, rhs_hints[rhs_pair]))
+        rhs_hints[rhs_pair] = (lhs_at, index)
     overrides: list[Override] = []
-    for node in order:
-        hints: dict[str, Hint] = {}  # dict order = JS Map order: first insertion wins
-        replaced: list[tuple[str, Hint]] = []
-        for index in touching[node]:
-            view = views[index]
-            if view is None:
-                continue
-            lhs_id, lhs_pair, rhs_id, rhs_pair = view
-            if lhs_id == node:
-                pair, hint = lhs_pair, Hint(rhs_id, index)
-            else:
-                pair, hint = rhs_pair, Hint(lhs_id, index)
-            previous = hints.get(pair)
-            if previous is not None:
-                replaced.append((pair, previous))
-            hints[pair] = hint
-        adjacency[node] = hints
-        if replaced:
-            overrides.extend(_overrides(node, hints, replaced))
+    for node in sorted(replaced):
+        overrides.extend(_overrides(order[node], hints[node], replaced[node]))
     alignments = _group_alignments(edges, parents, rank)
-    return GridSimulation(adjacency, overrides, alignments)
+    return GridSimulation(order, hints, overrides, alignments)
 
 
 def _group_alignments(
@@ -201,83 +249,99 @@ def _group_alignments(
     """
     latest: dict[tuple[str, str], tuple[tuple[int, int], Axis | None]] = {}
     for index, (lhs, rhs, lhs_side, rhs_side, _, _) in enumerate(edges):
-        if lhs not in rank or rhs not in rank:
+        lhs_rank, rhs_rank = rank.get(lhs), rank.get(rhs)
+        if lhs_rank is None or rhs_rank is None:
             continue
         lhs_group, rhs_group = parents[lhs], parents[rhs]
         if not (lhs_group and rhs_group and lhs_group != rhs_group):
             continue
-        key = _group_key(lhs_group, rhs_group)
-        visit = (max(rank[lhs], rank[rhs]), index)
         axis = _alignment(lhs_side, rhs_side)
-        if axis is not None and (key not in latest or latest[key][0] < visit):
+        if axis is None:
+            continue
+        key = _group_key(lhs_group, rhs_group)
+        visit = (max(lhs_rank, rhs_rank), index)
+        previous = latest.get(key)
+        if previous is None or previous[0] < visit:
             latest[key] = (visit, axis)
     return {key: axis for key, (_, axis) in latest.items() if axis is not None}
 
 
 def _overrides(
-    node: str, hints: dict[str, Hint], replaced: list[tuple[str, Hint]]
+    node: str, kept: NodeHints, replaced: list[tuple[str, tuple[int, int]]]
 ) -> Iterator[Override]:
     """Replaced hints that pointed elsewhere than the hint Mermaid finally keeps."""
     seen: set[tuple[str, int]] = set()
-    for pair, hint in replaced:
-        kept = hints[pair]
-        if hint.neighbour != kept.neighbour and (pair, hint.edge) not in seen:
-            seen.add((pair, hint.edge))
-            yield Override(node, pair, hint.edge, kept.edge)
+    for pair, (lost_other, lost_edge) in replaced:
+        kept_other, kept_edge = kept[pair]
+        if lost_other != kept_other and (pair, lost_edge) not in seen:
+            seen.add((pair, lost_edge))
+            yield Override(node, pair, lost_edge, kept_edge)
 
 
-def _walk(simulation: GridSimulation, order: list[str], budget: int) -> None:
+def _walk(simulation: GridSimulation, budget: int) -> None:
     """Step 2: Mermaid's breadth-first walk, one grid per part, literally."""
-    adjacency = simulation.adjacency
-    visited: set[str] = set()
+    hints = simulation.hints
+    count = len(hints)
+    visited = bytearray(count)
+    grid_of = [-1] * count
+    xs, ys = [0] * count, [0] * count
+    placer, via, layer = [-1] * count, [-1] * count, [0] * count
+    grid_nodes: list[list[int]] = []
+    offsets = OFFSETS
     steps = 0
-    for root in order:
-        if root in visited:
+    exact = True
+    for root in range(count):
+        if visited[root]:
             continue
         # A queued node's cell may still change (Mermaid re-places it when another
         # node reaches it first); it is fixed when it first leaves the queue.
-        cells: dict[str, Cell] = {root: (0, 0)}
-        placed_by: dict[str, tuple[str, int] | None] = {root: None}
-        distance: dict[str, int] = {}
-        queue: deque[tuple[str, int]] = deque([(root, 0)])
+        grid = len(grid_nodes)
+        members = [root]
+        grid_of[root] = grid
+        queue: deque[tuple[int, int]] = deque([(root, 0)])
         while queue:
-            node, layer = queue.popleft()
-            if node not in visited:
-                visited.add(node)
-                distance[node] = layer
-            elif not simulation.exact:
+            node, depth = queue.popleft()
+            if not visited[node]:
+                visited[node] = 1
+                layer[node] = depth
+            elif not exact:
                 continue  # over budget: skip Mermaid's repeated visits
             steps += 1
             if steps > budget:
-                simulation.exact = False
-            x, y = cells[node]
-            for pair, (neighbour, edge) in adjacency[node].items():
-                if neighbour not in visited:
-                    dx, dy = OFFSETS[pair]
-                    cells[neighbour] = (x + dx, y + dy)
-                    placed_by[neighbour] = (node, edge)
-                    queue.append((neighbour, layer + 1))
-        grid = len(simulation.grids)
-        simulation.grids.append(list(cells))
-        for node, cell in cells.items():
-            simulation.placements[node] = Placement(grid, cell, placed_by[node], distance[node])
+                exact = False
+            x, y = xs[node], ys[node]
+            for pair, (neighbour, edge) in hints[node].items():
+                if not visited[neighbour]:
+                    if grid_of[neighbour] != grid:
+                        grid_of[neighbour] = grid
+                        members.append(neighbour)
+                    dx, dy = offsets[pair]
+                    xs[neighbour] = x + dx
+                    ys[neighbour] = y + dy
+                    placer[neighbour] = node
+                    via[neighbour] = edge
+                    queue.append((neighbour, depth + 1))
+        grid_nodes.append(members)
+    simulation.grid_nodes = grid_nodes
+    simulation.grid_of, simulation.xs, simulation.ys = grid_of, xs, ys
+    simulation.placer, simulation.via, simulation.layer = placer, via, layer
     simulation.steps = steps
+    simulation.exact = exact
 
 
 def _shortest_path_count(simulation: GridSimulation) -> int:
     """Queue entries Mermaid processes, at least: one per shortest path to each node."""
-    placements = simulation.placements
-    paths: dict[str, int] = {}
-    for grid in simulation.grids:
-        by_layer = sorted(grid, key=lambda node: placements[node].layer)
+    grid_of, layer = simulation.grid_of, simulation.layer
+    paths = [0] * len(simulation.order)
+    for grid in simulation.grid_nodes:
+        by_layer = sorted(grid, key=layer.__getitem__)
         paths[by_layer[0]] = 1
         for node in by_layer:
-            here, count = placements[node], paths.get(node, 0)
-            for hint in simulation.adjacency[node].values():
-                there = placements[hint.neighbour]
-                if there.grid == here.grid and there.layer == here.layer + 1:
-                    paths[hint.neighbour] = min(paths.get(hint.neighbour, 0) + count, _CAP)
-    return min(sum(paths.values()), _CAP)
+            count, depth = paths[node], layer[node] + 1
+            for other, _ in simulation.hints[node].values():
+                if grid_of[other] == grid_of[node] and layer[other] == depth:
+                    paths[other] = min(paths[other] + count, _CAP)
+    return min(sum(paths), _CAP)
 
 
 # -- shared lines (step 3) -----------------------------------------------------------
@@ -321,17 +385,21 @@ class _Lines:
             hints[axis].update((member, -1 - index) for member in align.members)
         declared = {member for align in valid for member in align.members}
         lines = cls(simulation, parents, declared, hints)
-        for node, placed in simulation.placements.items():
-            x, y = placed.cell
-            lines.members.setdefault((placed.grid, "horizontal", y), []).append(node)
-            lines.members.setdefault((placed.grid, "vertical", x), []).append(node)
+        order, xs, ys = simulation.order, simulation.xs, simulation.ys
+        members = lines.members
+        for grid, nodes in enumerate(simulation.grid_nodes):
+            for index in nodes:
+                node = order[index]
+                members.setdefault((grid, "horizontal", ys[index]), []).append(node)
+                members.setdefault((grid, "vertical", xs[index]), []).append(node)
         return lines
 
     def together(self, a: str, b: str, axis: Axis) -> bool:
         """Does fcose keep ``a`` and ``b`` on one line along ``axis``?"""
-        placed = self.simulation.placements[a]
-        coordinate = placed.cell[1] if axis == "horizontal" else placed.cell[0]
-        key = (placed.grid, axis, coordinate)
+        simulation = self.simulation
+        index = simulation.rank[a]
+        coordinate = (simulation.ys if axis == "horizontal" else simulation.xs)[index]
+        key = (simulation.grid_of[index], axis, coordinate)
         if key not in self.line_cache:
             self.line_cache[key] = self._line(self.members[key], axis)
         line = self.line_cache[key]
@@ -358,7 +426,8 @@ class _Lines:
         left/right ones move whole columns (vertical lists).
         """
         if axis not in self.pulled:
-            self.pulled[axis] = _constrained(self.simulation, axis)
+            for each_axis, nodes in _constrained(self.simulation).items():
+                self.pulled.setdefault(each_axis, nodes)
         return self.pulled[axis]
 
     def _line(self, line: list[str], axis: Axis) -> _Line:
@@ -406,7 +475,7 @@ class _Lines:
 
     def _finish(self, last: dict[str, int], merged: frozenset[str], axis: Axis) -> _Line:
         pulled = self.constrained(axis)
-        moved = frozenset(last[node] for node in last if node in pulled)
+        moved = frozenset({last_list for node, last_list in last.items() if node in pulled})
         return _Line(last, merged, moved)
 
     def _partners(self, groups: list[str], axis: Axis) -> list[set[int]]:
@@ -421,12 +490,9 @@ class _Lines:
                 partners.append(everyone - {i})
                 continue
             aligned = adjacency.get(group)
-            if not aligned:
-                found: set[int] = set()
-            elif len(aligned) <= len(index):
-                found = {index[other] for other in aligned if other in index}
-            else:  # a group aligned with many: look only at this line's few groups
-                found = {i for other, i in index.items() if other in aligned}
+            # ``keys() & set`` walks the smaller of the two (in C): a group aligned with
+            # many costs only this line's few groups, and the other way round.
+            found = {index[other] for other in index.keys() & aligned} if aligned else set()
             if default is not None:
                 found.add(default)
             found.discard(i)
@@ -501,25 +567,36 @@ class _SharedList:
         return "after" if after > 0 else "before"
 
 
-def _constrained(simulation: GridSimulation, axis: Axis) -> set[str]:
-    steps = ((0, 1), (0, -1)) if axis == "horizontal" else ((1, 0), (-1, 0))
-    found: set[str] = set()
-    for grid in simulation.grids:
-        cells = {simulation.placements[node].cell: node for node in grid}
+def _constrained(simulation: GridSimulation) -> dict[Axis, set[str]]:
+    """:meth:`_Lines.constrained` for both axes, in one walk over the cells of each grid.
+
+    A step up or down is a top/bottom constraint (horizontal lists), a step left or
+    right a left/right one (vertical lists).
+    """
+    horizontal: set[str] = set()
+    vertical: set[str] = set()
+    steps = ((-1, 0, vertical), (1, 0, vertical), (0, 1, horizontal), (0, -1, horizontal))
+    order, xs, ys = simulation.order, simulation.xs, simulation.ys
+    for grid in simulation.grid_nodes:
+        if len(grid) == 1:
+            continue  # a lone node has no neighbour cell
+        cells = {(xs[index], ys[index]): order[index] for index in grid}
         reached = {(0, 0)}
         queue = deque([(0, 0)])
         while queue:
             x, y = queue.popleft()
-            for dx, dy in ((-1, 0), (1, 0), (0, 1), (0, -1)):
+            here = cells[x, y]
+            for dx, dy, found in steps:
                 cell = (x + dx, y + dy)
-                if cell not in cells:
+                there = cells.get(cell)
+                if there is None:
                     continue
-                if (dx, dy) in steps:
-                    found.update((cells[x, y], cells[cell]))
+                found.add(here)
+                found.add(there)
                 if cell not in reached:
                     reached.add(cell)
                     queue.append(cell)
-    return found
+    return {"horizontal": horizontal, "vertical": vertical}
 
 
 def _valid_align(align: Align, is_node: Callable[[str], bool]) -> bool:
@@ -600,21 +677,21 @@ def same_grid_cell(context: CheckContext) -> Iterator[Problem]:
 def _collisions(simulation: GridSimulation) -> list[tuple[str, str]]:
     """``(earlier, later)`` pairs of nodes that share a grid cell, in map order."""
     found: list[tuple[str, str]] = []
-    for grid in simulation.grids:
-        occupants: dict[Cell, str] = {}
-        for node in grid:
-            cell = simulation.placements[node].cell
-            first = occupants.setdefault(cell, node)
-            if first != node:
-                found.append((first, node))
+    order, xs, ys = simulation.order, simulation.xs, simulation.ys
+    for grid in simulation.grid_nodes:
+        occupants: dict[Cell, int] = {}
+        for index in grid:
+            first = occupants.setdefault((xs[index], ys[index]), index)
+            if first != index:
+                found.append((order[first], order[index]))
     return found
 
 
 def _collision_problem(
     context: CheckContext, simulation: GridSimulation, first: str, second: str
 ) -> Problem:
-    placed_first = simulation.placements[first]
-    placed_second = simulation.placements[second]
+    placed_first = simulation.placement(simulation.rank[first])
+    placed_second = simulation.placement(simulation.rank[second])
     assert placed_second.by is not None  # only a grid's first node has no placing edge
     edge = context.diagram.edges[placed_second.by[1]]
     elements = context.diagram.elements
@@ -718,18 +795,20 @@ def _constraints(context: CheckContext) -> _Constraints:
     nodes = context.graph.node_ids
     order: dict[str, list[tuple[str, str, int]]] = {"x": [], "y": []}
     ties: dict[str, list[tuple[str, str, int]]] = {"x": [], "y": []}
+    lists = ((order["x"], ties["x"]), (order["y"], ties["y"]))
     seen_pairs: set[tuple[str, str]] = set()
     for index, (a, b, a_side, b_side, a_group, b_group) in enumerate(context.graph.ends):
-        pair_seen = (a, b) in seen_pairs
-        seen_pairs.add((a, b))
+        pair = (a, b)
+        pair_seen = pair in seen_pairs
+        seen_pairs.add(pair)
         if a == b or a_side == b_side or pair_seen or a not in nodes or b not in nodes:
             continue  # self edges, same sides, AD207 duplicates, broken ends: other codes
-        for axis, after in zip(("x", "y"), SIDE_RULES[a_side, b_side], strict=True):
+        for (axis_order, axis_ties), after in zip(lists, SIDE_RULES[a_side, b_side], strict=True):
             if after is None:
                 if not (a_group or b_group):  # a {group} end leaves from the border
-                    ties[axis].append((a, b, index))
+                    axis_ties.append((a, b, index))
             else:
-                order[axis].append((a, b, index) if after else (b, a, index))
+                axis_order.append((a, b, index) if after else (b, a, index))
     return _Constraints(order, ties)
 
 

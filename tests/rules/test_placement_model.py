@@ -177,7 +177,7 @@ def test_line_model_matches_flatten_alignments(seed: int) -> None:
     ]
     last = {node: index for index, nodes in enumerate(lists) for node in nodes}
 
-    simulation = GridSimulation({}, [], aligned)  # type: ignore[arg-type]
+    simulation = GridSimulation([], [], [], aligned)  # type: ignore[arg-type]
     model = _Lines(simulation, parent, declared, {"horizontal": {}, "vertical": {}})
     model.pulled["horizontal"] = set()
     fast = model._line(line, "horizontal")
