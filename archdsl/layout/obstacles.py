@@ -67,9 +67,11 @@ class ObstacleIndex:
         """Does the axis-parallel segment ``a``–``b`` pass through a box's interior?"""
         x0, x1 = (a[0], b[0]) if a[0] <= b[0] else (b[0], a[0])
         y0, y1 = (a[1], b[1]) if a[1] <= b[1] else (b[1], a[1])
-        boxes, buckets = self.boxes, self._buckets
-        for i in self._span(x0, x1):
-            for j in self._span(y0, y1):
+        boxes, buckets, cell = self.boxes, self._buckets, self.cell
+        # The bucket ranges of :meth:`_span`, inlined: this runs for every candidate leg.
+        rows = range(math.floor(y0 / cell), math.floor(y1 / cell) + 1)
+        for i in range(math.floor(x0 / cell), math.floor(x1 / cell) + 1):
+            for j in rows:
                 for index in buckets.get((i, j), ()):
                     box = boxes[index]
                     if (

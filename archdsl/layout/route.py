@@ -92,7 +92,7 @@ class Router:
 
     def _middle(self, start: End, end: End) -> list[Point]:
         a, b = start.tip, end.tip
-        candidates = candidate_routes(a, start.outward, b, end.outward, self.clearance)
+        candidates = candidate_routes(a, start.outward, b, end.outward, self.clearance, _MAX_TRIES)
         # Between far-apart ends with much in between, the shapes rarely get through:
         # try the few simplest, then go to the channels.
         crowded = self.index.count_near(_around(a, b, 0.0)) > _CROWDED

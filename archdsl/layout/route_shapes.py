@@ -16,25 +16,42 @@ from archdsl.layout.model import Point
 Vector = tuple[int, int]
 
 
-def candidate_routes(a: Point, da: Vector, b: Point, db: Vector, step: float) -> list[list[Point]]:
-    """Routes from ``a`` to ``b``, sorted by bends, then length, then a fixed order."""
+def candidate_routes(
+    a: Point, da: Vector, b: Point, db: Vector, step: float, limit: int | None = None
+) -> list[list[Point]]:
+    """Routes from ``a`` to ``b``, sorted by bends, then length, then a fixed order; only
+    the first ``limit`` when given (the router never looks further)."""
     if da[1] == 0:
-        routes = list(_shapes_x(a, da, b, db, step))
-    else:
-        swapped = _shapes_x(_swap(a), _swap_v(da), _swap(b), _swap_v(db), step)
-        routes = [[_swap(p) for p in route] for route in swapped]
-    return sorted(routes, key=lambda route: (len(route), _length(route)))
+        return _sorted_shapes(a, da, b, db, step, limit)
+    # Sorted before swapping back: bends and length do not change, and only the routes
+    # kept need their points swapped (this runs for every edge).
+    swapped = _sorted_shapes(_swap(a), _swap_v(da), _swap(b), _swap_v(db), step, limit)
+    return [[_swap(p) for p in route] for route in swapped]
+
+
+def _sorted_shapes(
+    a: Point, da: Vector, b: Point, db: Vector, step: float, limit: int | None
+) -> list[list[Point]]:
+    """The shapes of :func:`_shapes_x`, then the S shapes (four bends, so always after
+    them), each sorted by bends and length."""
+    ordered = sorted(_shapes_x(a, da, b, db, step), key=lambda route: (len(route), _length(route)))
+    if limit is not None and len(ordered) >= limit:
+        return ordered[:limit]
+    if db[1] != 0:
+        return ordered
+    wanted = None if limit is None else limit - len(ordered)
+    return ordered + _s_shapes(a, da, b, db, step, wanted)
 
 
 def _shapes_x(a: Point, da: Vector, b: Point, db: Vector, step: float) -> Iterator[list[Point]]:
+    """The shapes with up to three bends (for two horizontal sides: up to two)."""
     ax, ay = a
     bx, by = b
     ahead = (bx - ax) * da[0] >= 0
-    firsts = [ax + da[0] * k * step for k in (0, 1, 3)]
     if db[1] != 0:  # b's side is vertical: L, or three bends
         if ahead and (ay - by) * db[1] >= 0:
             yield [a, (bx, ay), b]
-        for x in firsts:
+        for x in _firsts(a, da, step):
             for y in (by + db[1] * k * step for k in (0, 1, 2, 4, 8)):
                 yield [a, (x, ay), (x, y), (bx, y), b]
         return
@@ -48,11 +65,34 @@ def _shapes_x(a: Point, da: Vector, b: Point, db: Vector, step: float) -> Iterat
         for k in range(6):
             x = far + da[0] * k * step / 2
             yield [a, (x, ay), (x, by), b]
+
+
+def _s_shapes(
+    a: Point, da: Vector, b: Point, db: Vector, step: float, limit: int | None
+) -> list[list[Point]]:
+    """The S shapes between two horizontal sides (through a channel above, below or
+    between), the ``limit`` shortest, in a fixed order among equals.
+
+    Their lengths are worked out from the three corners, in the order :func:`_length`
+    adds them up (so equal lengths tie the same way), and only the routes kept are built:
+    there are some eighty per edge, and the router looks at a few.
+    """
+    (ax, ay), (bx, by) = a, b
     lasts = [bx + db[0] * k * step for k in (0, 1, 3)]
-    for y in _channels(ay, by, step):
-        for x1 in firsts:
-            for x2 in lasts:
-                yield [a, (x1, ay), (x1, y), (x2, y), (x2, by), b]
+    corners = [
+        (abs(x1 - ax) + abs(y - ay) + abs(x2 - x1) + abs(by - y) + abs(bx - x2), x1, y, x2)
+        for y in _channels(ay, by, step)
+        for x1 in _firsts(a, da, step)
+        for x2 in lasts
+    ]
+    corners.sort(key=lambda corner: corner[0])
+    kept = corners if limit is None else corners[:limit]
+    return [[a, (x1, ay), (x1, y), (x2, y), (x2, by), b] for _, x1, y, x2 in kept]
+
+
+def _firsts(a: Point, da: Vector, step: float) -> list[float]:
+    """Where the first leg, straight out of ``a``, may bend."""
+    return [a[0] + da[0] * k * step for k in (0, 1, 3)]
 
 
 def _channels(ay: float, by: float, step: float) -> list[float]:

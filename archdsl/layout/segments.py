@@ -16,7 +16,10 @@ class SegmentLog:
         self.near = near
         """Parallel legs closer than this count as running on top of each other."""
         self._lines: dict[tuple[int, int], list[tuple[float, float, float, frozenset[str]]]] = {}
-        self._buckets: dict[tuple[int, int], list[tuple[Point, Point]]] = {}
+        self._across: tuple[dict[tuple[int, int], list[Cut]], dict[tuple[int, int], list[Cut]]]
+        self._across = ({}, {})
+        """Horizontal (0) and vertical (1) legs by bucket, each once however often drawn."""
+        self._drawn: set[tuple[Point, Point]] = set()
 
     def add(self, points: Sequence[Point], ports: frozenset[str] = frozenset()) -> None:
         """Log a route; ``ports`` names its ends, so that edges sharing an end may share
@@ -25,8 +28,13 @@ class SegmentLog:
             axis, at, low, high = line_of(a, b)
             entry = (at, low, high, ports)
             self._lines.setdefault((axis, int(at // self.near)), []).append(entry)
+            if (a, b) in self._drawn:
+                continue  # crossings count each leg once, however many edges draw it
+            self._drawn.add((a, b))
+            cut = (at, low, high)
+            buckets = self._across[axis]
             for bucket in self._keys(a, b):
-                self._buckets.setdefault(bucket, []).append((a, b))
+                buckets.setdefault(bucket, []).append(cut)
 
     def _keys(self, a: Point, b: Point) -> list[tuple[int, int]]:
         cell = self.cell
@@ -47,15 +55,22 @@ class SegmentLog:
         return total
 
     def crossings(self, a: Point, b: Point) -> int:
-        """How many logged legs ``a``–``b`` crosses at a right angle."""
-        seen: set[tuple[Point, Point]] = set()
+        """How many logged legs ``a``–``b`` crosses at a right angle.
+
+        A horizontal leg's buckets are all in one row, a vertical one's in one column: two
+        legs that cross meet in one bucket only, so none is counted twice.
+        """
+        axis, at, low, high = line_of(a, b)
+        buckets = self._across[1 - axis]
         count = 0
         for bucket in self._keys(a, b):
-            for leg in self._buckets.get(bucket, ()):
-                if leg not in seen:
-                    seen.add(leg)
-                    count += crosses(a, b, *leg)
+            for other, lo, hi in buckets.get(bucket, ()):
+                count += low < other < high and lo < at < hi
         return count
+
+
+Cut = tuple[float, float, float]
+"""A logged leg: its position across, and its extent along."""
 
 
 def line_of(a: Point, b: Point) -> tuple[int, float, float, float]:
@@ -63,12 +78,3 @@ def line_of(a: Point, b: Point) -> tuple[int, float, float, float]:
     if a[1] == b[1]:
         return 0, a[1], min(a[0], b[0]), max(a[0], b[0])
     return 1, a[0], min(a[1], b[1]), max(a[1], b[1])
-
-
-def crosses(a: Point, b: Point, c: Point, d: Point) -> bool:
-    """Do the perpendicular legs a–b and c–d cross inside both?"""
-    if (a[1] == b[1]) == (c[1] == d[1]):
-        return False
-    if a[1] != b[1]:
-        a, b, c, d = c, d, a, b
-    return min(a[0], b[0]) < c[0] < max(a[0], b[0]) and min(c[1], d[1]) < a[1] < max(c[1], d[1])

@@ -5,6 +5,7 @@ Each test names the input that failed and what went wrong.
 
 from __future__ import annotations
 
+import itertools
 import random
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -161,26 +162,28 @@ def _crowded_groups(nodes: int, seed: int = 7) -> str:
     return "\n".join(lines) + "\n"
 
 
-def test_channel_search_is_networkx_astar_within_budget(monkeypatch: pytest.MonkeyPatch) -> None:
-    # The budgeted A* must find exactly the route networkx found, so pictures do not change.
+def test_channel_routes_are_never_much_dearer_than_the_cheapest(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The budgeted A* is greedy (its estimate is four times the distance, and it expands
+    # each node once): every route it finds costs at most four times the cheapest.
     real = archdsl.layout.channels.ChannelNetwork._astar
-    compared = []
+    found: list[tuple[float, float]] = []
 
-    def both(self: archdsl.layout.channels.ChannelNetwork, source, target, budget):  # type: ignore[no-untyped-def]
+    def checked(self: archdsl.layout.channels.ChannelNetwork, source, target, budget):  # type: ignore[no-untyped-def]
         mine = real(self, source, target, budget)
-        distance = archdsl.layout.channels._distance
-        try:
-            theirs = nx.astar_path(self.graph, source, target, heuristic=distance, weight="cost")
-        except nx.NetworkXNoPath:
-            theirs = None
-        compared.append(mine == theirs)
+        if mine is not None:  # None: this try's budget ran out (a larger one follows)
+            cheapest = nx.shortest_path_length(self.graph, source, target, weight="cost")
+            cost = sum(self.graph[u][v]["cost"] for u, v in itertools.pairwise(mine))
+            found.append((cost, cheapest))
         return mine
 
-    monkeypatch.setattr(archdsl.layout.channels.ChannelNetwork, "_astar", both)
+    monkeypatch.setattr(archdsl.layout.channels.ChannelNetwork, "_astar", checked)
     document = validate(_crowded_groups(80))
     assert document.diagram is not None
     layout(document.diagram)
-    assert compared and all(compared)
+    assert found
+    assert all(cost <= 4 * cheapest + 1e-6 for cost, cheapest in found)
 
 
 def test_layout_with_its_budgets_spent_still_routes_every_edge(
