@@ -17,9 +17,16 @@ _POSITION = {
 
 def model_schema() -> str:
     """The JSON Schema of ``archdsl export json`` (the Pydantic model)."""
-    from archdsl.model import Diagram
+    from pydantic import BaseModel
 
-    schema: dict[str, Any] = Diagram.model_json_schema(mode="serialization")
+    from archdsl import model
+
+    # The models defer building their validators and serializers (start-up time); the
+    # schema needs every one built, since it serialises defaults such as the config.
+    for value in vars(model).values():
+        if isinstance(value, type) and issubclass(value, BaseModel) and value is not BaseModel:
+            value.model_rebuild(force=True)
+    schema: dict[str, Any] = model.Diagram.model_json_schema(mode="serialization")
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["$id"] = "https://archdsl.dev/schemas/diagram-1.json"
     return json.dumps(schema, indent=2, sort_keys=True) + "\n"
