@@ -198,10 +198,15 @@ def _body(diagram: Diagram, placement: _Placement, spelling: _Spelling) -> Itera
 def _with_trailing(
     text: str, line: int, end_line: int, trailing: Sequence[Comment] | None
 ) -> _Block:
+    separator = " "
     for comment in trailing or ():
         written = _comment_text(comment)
-        text += " " + written
+        text += separator + written
         end_line = max(end_line, _end_line(comment, written))
+        # A comment, or a directive left open, runs to the end of the line: a second
+        # comment after it on the same line was cut off by a U+2028 (a line break to
+        # Mermaid's comment patterns, not to its line count), which must stay.
+        separator = " " if written.endswith("}%%") else "\u2028"
     return _Block(text, line, end_line)
 
 
@@ -357,13 +362,19 @@ def _acc_descr_text(statement: AccDescr) -> str:
     lines = _lf(statement.text).split("\n")
     if not (statement.block or len(lines) > 1):
         return _colon_form("accDescr", statement.text)
-    if any("}" in line or _reads_as_comment(line) for line in lines):
+    if any("}" in line for line in lines) or any(map(_reads_as_comment, lines[1:])):
         # `}` ends the block; mermaid.parse deletes lines that look like comments.
         raise UnformattableError(f"an `accDescr {{...}}` block cannot hold {statement.text!r}")
+    # A first line that looks like a comment stays on the brace's line, where it is not
+    # at a line start, so mermaid.parse keeps it (as it kept it in the source).
+    kept_on_brace = _reads_as_comment(lines[0])
     # The parser trims every line, so the indentation here is free.
     inner = "".join(
-        f"\n{INDENT * 2}{_js_strip(line)}" if _js_strip(line) else "\n" for line in lines
+        f"\n{INDENT * 2}{_js_strip(line)}" if _js_strip(line) else "\n"
+        for line in (lines[1:] if kept_on_brace else lines)
     )
+    if kept_on_brace:
+        return f"accDescr {{{_js_strip(lines[0])}{inner}\n{INDENT}}}"
     return f"accDescr {{{inner if statement.text else ''}\n{INDENT}}}"
 
 

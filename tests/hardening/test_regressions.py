@@ -70,6 +70,21 @@ def test_front_matter_errors_count_lines_as_archdsl_does() -> None:
     assert_span_inside(problem.span, line_positions(text), problem.message)
 
 
+def test_two_comments_split_by_a_paragraph_separator_stay_two() -> None:
+    # scripts/fuzz_long.py found it: U+2028 ends a directive (or comment) for Mermaid's
+    # patterns but not a line; fmt joined the two with a space, so they became one.
+    text = 'architecture-beta%%{n"\u2028%%'
+    assert check_format_if_accepted(text) == 'architecture-beta %%{n"\u2028%%\n'
+
+
+def test_an_acc_descr_block_starting_with_a_comment_look_alike_formats() -> None:
+    # scripts/fuzz_long.py found it: `accDescr{%%x` keeps `%%x` (not at a line start),
+    # and fmt refused the block (UnformattableError) instead of keeping it on the brace.
+    text = "architecture-beta\naccDescr{%%x\n  second\n}\n"
+    formatted = check_format_if_accepted(text)
+    assert formatted == "architecture-beta\n    accDescr {%%x\n        second\n    }\n"
+
+
 def test_deeply_nested_front_matter_with_trailing_blanks_formats() -> None:
     # fmt compares the YAML with and without trailing blanks; PyYAML's recursive composer
     # overflowed on 30,000 nested mappings (RecursionError out of `archdsl fmt`).
