@@ -6,12 +6,11 @@ nothing prints. ``import archdsl`` re-exports these.
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
+from archdsl import collector
 from archdsl.diagnostics import Diagnostic, Related, Severity, has_errors
 
 if TYPE_CHECKING:
@@ -65,28 +64,11 @@ class Selection:
         return self.severity[max(matches, key=len)] if matches else default
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause Python's cycle collector while a stage allocates many acyclic objects.
-
-    Parsing a 10,000-service diagram creates ~350,000 objects; the collector's
-    passes over them cost 0.2–0.3 s and free nothing (the model has no cycles:
-    reference counting frees it). Re-enabled afterwards, whatever happens.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def parse(text: str, path: str | None = None) -> Document:
     """Parse one diagram (syntax only: AD001–AD007 findings)."""
     from archdsl.syntax import parse_text
 
-    with _collector_paused():
+    with collector.paused():
         result = parse_text(text)
     return Document(text, result.diagram, _at(result.diagnostics, path), path)
 
@@ -115,7 +97,7 @@ def check(
         context = CheckContext(document.diagram, options or CheckOptions(), document.source)
         # The rules build many acyclic objects (simulations, findings): as in ``parse``,
         # the cycle collector's passes over them would free nothing.
-        with _collector_paused():
+        with collector.paused():
             for rule in all_rules().values():
                 if not selection.wants(rule.code):
                     continue
@@ -157,7 +139,7 @@ def validate(
     selection: Selection | None = None,
 ) -> Document:
     """Parse and check one diagram."""
-    with _collector_paused():
+    with collector.paused():
         return check(parse(text, path), options, selection)
 
 

@@ -24,11 +24,15 @@ def cache_dir() -> Path:
     return Path(xdg or Path.home() / ".cache") / "archdsl"
 
 
-def writable_cache_dir() -> Path | None:
-    """:func:`cache_dir`, created if needed; ``None`` when it cannot be."""
+def cache_path(stem: str, built_from: str, suffix: str) -> Path | None:
+    """``<cache folder>/<stem>-<digest of built_from><suffix>``, the folder created if
+    needed; ``None`` when it cannot be (read-only home, no home): no cache, no failure."""
+    import hashlib
+
     folder = cache_dir()
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError:
         return None
-    return folder
+    digest = hashlib.sha256(built_from.encode("utf-8")).hexdigest()[:24]
+    return folder / f"{stem}-{digest}{suffix}"

@@ -23,7 +23,6 @@ if TYPE_CHECKING:
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 PROGRESS_THRESHOLD = 50
 """Show a progress bar (on a terminal) when a run reads more files than this."""
-REPORT_FORMATS = ("text", "json", "sarif", "github")
 
 
 class UsageError(Exception):

@@ -221,28 +221,6 @@ def test_plain_text_report_is_what_rich_prints() -> None:
         assert format_text(report) == _render_with_rich(_text_lines(report), color=False)
 
 
-def test_validate_start_up_skips_what_it_does_not_use() -> None:
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-X",
-            "importtime",
-            "-m",
-            "archdsl",
-            "validate",
-            "examples/aws-order-pipeline.mmd",
-        ],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    modules = {line.split("|")[-1].strip() for line in result.stderr.splitlines()}
-    # rich: the plain report; typer: no option to parse; networkx: plain walks.
-    for unused in ("rich", "rich.console", "typer", "click", "networkx"):
-        assert unused not in modules, f"validate imported {unused}"
-
-
 @pytest.mark.slow
 def test_option_less_validate_reports_a_bad_configuration_as_typer_does(tmp_path: Path) -> None:
     (tmp_path / ".archdsl.toml").write_text("select = [\n", encoding="utf-8")

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import contextlib
 import difflib
-import hashlib
 import json
 import re
 import tomllib
@@ -27,7 +26,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal, cast
+from typing import Any, Literal
 
 from archdsl.icons import parse_icon_name
 
@@ -302,9 +301,11 @@ def _read_toml(name: str) -> dict[str, Any]:
     copy = _json_copy(name, text)
     if copy is not None:
         try:
-            return cast(dict[str, Any], json.loads(copy.read_text(encoding="utf-8")))
+            cached = json.loads(copy.read_text(encoding="utf-8"))
         except (OSError, ValueError):
-            pass  # not there yet, or damaged: rebuilt below
+            cached = None  # not there yet, or damaged: rebuilt below
+        if isinstance(cached, dict):
+            return cached
     data = tomllib.loads(text)
     if copy is not None:
         _save_quietly(copy, json.dumps(data))
@@ -312,13 +313,9 @@ def _read_toml(name: str) -> dict[str, Any]:
 
 
 def _json_copy(name: str, text: str) -> Path | None:
-    from archdsl.cachedir import writable_cache_dir
+    from archdsl.cachedir import cache_path
 
-    folder = writable_cache_dir()
-    if folder is None:
-        return None
-    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
-    return folder / f"{Path(name).stem}-{digest}.json"
+    return cache_path(Path(name).stem, text, ".json")
 
 
 def _save_quietly(path: Path, data: str) -> None:

@@ -32,14 +32,13 @@ title ending in a lone backslash …) can only come from code; it raises
 
 from __future__ import annotations
 
-import gc
 import re
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 
+from archdsl import collector
 from archdsl.model import (
     ID_PATTERN,
     AccDescr,
@@ -98,7 +97,7 @@ def format_diagram(diagram: Diagram, *, mermaid_version: tuple[int, ...] | None 
     11.17, unquoted before 11.13 when plain). Raises :class:`UnformattableError`
     for values no spelling can carry.
     """
-    with _collector_paused():
+    with collector.paused():
         spelling = _Spelling(mermaid_version)
         placement = _place_comments(diagram)
         blocks = [
@@ -108,20 +107,6 @@ def format_diagram(diagram: Diagram, *, mermaid_version: tuple[int, ...] | None 
             *_body(diagram, placement, spelling),
         ]
         return _join(blocks)
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause the cycle collector while formatting: a 50,000-service model is millions of
-    live objects, and each collection pass over them (triggered by the many small
-    strings made here) costs more than the formatting; nothing made here forms a cycle."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 # --- layout -------------------------------------------------------------------------

@@ -14,7 +14,6 @@ Two costs of a cold start are avoided here:
 
 from __future__ import annotations
 
-import hashlib
 import re
 import sys
 from collections.abc import Callable
@@ -25,7 +24,7 @@ from typing import Any, cast
 import lark
 from lark.lexer import BasicLexer, ContextualLexer, Scanner, TerminalDef
 
-from archdsl.cachedir import writable_cache_dir
+from archdsl.cachedir import cache_path
 
 GRAMMAR_NAME = "architecture.lark"
 
@@ -55,11 +54,8 @@ def cache_file(grammar: str, options: dict[str, Any]) -> str | bool:
     """
     key = repr(sorted((name, repr(value)) for name, value in options.items()))
     versions = f"{lark.__version__} {sys.version_info[:2]}"
-    digest = hashlib.sha256(f"{grammar}\0{key}\0{versions}".encode()).hexdigest()[:24]
-    folder = writable_cache_dir()
-    if folder is None:
-        return False
-    return str(folder / f"parser-{digest}.lark")
+    path = cache_path("parser", f"{grammar}\0{key}\0{versions}", ".lark")
+    return False if path is None else str(path)
 
 
 def build_parser(

@@ -385,8 +385,9 @@ def test_catalogue_files_read_through_their_json_copy(
     assert catalogue._read_toml("services.toml") == expected  # builds the copy
     (copy,) = tmp_path.glob("services-*.json")
     assert catalogue._read_toml("services.toml") == expected  # reads it
-    copy.write_text("{damaged", encoding="utf-8")
-    assert catalogue._read_toml("services.toml") == expected  # rebuilds it
+    for damage in ("{damaged", "[]"):
+        copy.write_text(damage, encoding="utf-8")
+        assert catalogue._read_toml("services.toml") == expected  # rebuilds it
     assert json.loads(copy.read_text(encoding="utf-8")) == expected
 
 

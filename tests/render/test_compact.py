@@ -177,15 +177,8 @@ def test_a_child_below_a_neighbour_of_a_tall_group_sits_beside_the_group() -> No
     assert len(edges[("g1", "a")]["points"]) == 2  # the R-L line stays straight
 
 
-def test_channel_lines_cross_no_node(monkeypatch: pytest.MonkeyPatch) -> None:
-    networks: list[ChannelNetwork] = []
-    build = ChannelNetwork.__init__
-
-    def keep(self: ChannelNetwork, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
-        build(self, *args, **kwargs)
-        networks.append(self)
-
-    monkeypatch.setattr(ChannelNetwork, "__init__", keep)
+def test_channel_lines_cross_no_node(channel_networks: list[ChannelNetwork]) -> None:
+    networks = channel_networks
     placed = _layout(250)
     assert networks
     index = ObstacleIndex(_whole(placed), cell=160.0)

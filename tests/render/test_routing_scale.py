@@ -51,15 +51,8 @@ def test_crowding_grows_with_use_but_stays_below_the_heuristic() -> None:
     assert max(costs) < channels._HEURISTIC_FACTOR
 
 
-def test_channel_search_work_stays_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
-    networks: list[ChannelNetwork] = []
-    build = ChannelNetwork.__init__
-
-    def keep(self: ChannelNetwork, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
-        build(self, *args, **kwargs)
-        networks.append(self)
-
-    monkeypatch.setattr(ChannelNetwork, "__init__", keep)
+def test_channel_search_work_stays_bounded(channel_networks: list[ChannelNetwork]) -> None:
+    networks = channel_networks
     _layout(500)
     assert networks
     spent = channels.LAYOUT_STEPS - networks[-1].steps_left
