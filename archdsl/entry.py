@@ -28,8 +28,22 @@ def plain_validate_paths(argv: list[str]) -> list[str] | None:
     return paths
 
 
+def skip_lark_extras() -> None:
+    """Keep Lark from importing ``regex`` and ``interegular``.
+
+    Lark imports both whenever they are installed: ``regex`` for ``Lark(regex=True)``,
+    ``interegular`` to look for colliding terminals while it builds a lexer (the
+    grammar's own test does that in strict mode). The command line needs neither, and
+    importing them is a twentieth of a short run; without ``interegular`` a parser
+    built afresh (no cache yet) also skips that search, seconds of work.
+    """
+    for name in ("regex", "interegular"):
+        sys.modules.setdefault(name, None)  # type: ignore[arg-type]  # None: ImportError
+
+
 def run(argv: list[str]) -> int:
     """Run one command line; the exit code."""
+    skip_lark_extras()
     paths = plain_validate_paths(argv)
     if paths is None:
         from archdsl.cli import app

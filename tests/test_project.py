@@ -63,3 +63,18 @@ def test_validate_does_not_import_render_or_export_modules() -> None:
     )  # fmt: skip
     for unused in unused_modules:
         assert unused not in modules, f"validate imported {unused}"
+
+
+def test_the_command_line_keeps_lark_from_importing_its_optional_extras() -> None:
+    """``regex`` and ``interegular`` (installed here by the test extras) stay unloaded."""
+    script = (
+        "import sys\n"
+        "from archdsl.entry import run\n"
+        "code = run(['validate', 'examples/aws-order-pipeline.mmd'])\n"
+        "print(code, 'lark' in sys.modules,"
+        " [m for m in ('regex', 'interegular') if sys.modules.get(m) is not None])\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=REPO
+    )
+    assert result.stdout.splitlines()[-1] == "0 True []", result.stdout + result.stderr

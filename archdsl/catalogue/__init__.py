@@ -17,10 +17,8 @@ and the exporters all start from here.
 from __future__ import annotations
 
 import contextlib
-import difflib
 import json
 import re
-import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -306,6 +304,8 @@ def _read_toml(name: str) -> dict[str, Any]:
             cached = None  # not there yet, or damaged: rebuilt below
         if isinstance(cached, dict):
             return cached
+    import tomllib  # only when the JSON copy is missing or stale
+
     data = tomllib.loads(text)
     if copy is not None:
         _save_quietly(copy, json.dumps(data))
@@ -431,6 +431,8 @@ def _match_score(needle: str, field: str) -> float:
         return 1.0
     if len(needle) >= 2 and needle in field:
         return 0.8 + 0.1 * len(needle) / len(field)
+    import difflib  # only for suggestions
+
     ratio = difflib.SequenceMatcher(None, needle, field).ratio()
     return ratio * 0.75 if ratio >= 0.75 else 0.0
 

@@ -107,9 +107,10 @@ class _AdaptiveScanner:
         self.terminals = terminals
         self.flags = flags
         self.allowed_types = {terminal.name for terminal in terminals}
-        self._patterns = [
-            (re.compile(terminal.pattern.to_regexp(), flags), terminal.name)
-            for terminal in terminals
+        # Compiled on first use: a state often finds its token among the first few
+        # terminals, and the long ones (labels, strings) cost milliseconds to compile.
+        self._patterns: list[tuple[re.Pattern[str] | None, TerminalDef]] = [
+            (None, terminal) for terminal in terminals
         ]
         self._left = COMBINE_AFTER
         self._combined: Scanner | None = None
@@ -123,10 +124,14 @@ class _AdaptiveScanner:
             self._combined = Scanner(self.terminals, self.flags, re, False)  # type: ignore[no-untyped-call]
         # Lark ≥ 1.3 passes a TextSlice (the text and where it ends), 1.2 the string.
         string, end = (text, len(text)) if isinstance(text, str) else (text.text, text.end)
-        for pattern, name in self._patterns:
+        patterns = self._patterns
+        for index, (pattern, terminal) in enumerate(patterns):
+            if pattern is None:
+                pattern = re.compile(terminal.pattern.to_regexp(), self.flags)
+                patterns[index] = (pattern, terminal)
             found = pattern.match(string, pos, end)
             if found:
-                return found.group(0), name
+                return found.group(0), terminal.name
         return None
 
 

@@ -20,7 +20,7 @@ import re
 import threading
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from typing import Any, cast
 
 import lark
@@ -72,6 +72,17 @@ class _Parser:
         self.builder = ModelBuilder()
         self.lark: lark.Lark = _build_with_callbacks(self.builder)
         self.lock = threading.Lock()
+
+    # The two patterns below are only needed for a file that does not start with its
+    # header (front matter, comments, blanks first); they take milliseconds to compile.
+
+    @cached_property
+    def directive(self) -> re.Pattern[str]:
+        return re.compile(self.lark.get_terminal("DIRECTIVE").pattern.to_regexp())
+
+    @cached_property
+    def preamble_piece(self) -> re.Pattern[str]:
+        """One piece of what may come before the header."""
         pieces = [self.lark.get_terminal(name).pattern.to_regexp() for name in _PREAMBLE_TERMINALS]
         # Not the grammar's YAML token: Mermaid's detection only skips a block that its
         # front matter regex accepts (`--- architecture-beta` is no diagram).
@@ -80,8 +91,7 @@ class _Parser:
         )
         # Mermaid trims any JavaScript blank before the header (U+FEFF, U+00A0, ...).
         pieces.append(f"(?P<blank>{_JS_BLANK}+)")
-        self.directive = re.compile(self.lark.get_terminal("DIRECTIVE").pattern.to_regexp())
-        self.preamble_piece = re.compile("|".join(f"(?:{p})" for p in pieces), re.DOTALL)
+        return re.compile("|".join(f"(?:{p})" for p in pieces), re.DOTALL)
 
 
 def _build_with_callbacks(builder: ModelBuilder) -> lark.Lark:
@@ -260,6 +270,18 @@ def blank_preamble(text: str, parser: _Parser) -> str:
     return "".join(out) + text[offset:]
 
 
+def _starts_with_header(text: str, offset: int = 0) -> bool:
+    """``architecture-beta`` at ``offset``, followed by anything but a word character
+    or ``-`` (so the header's first word is the keyword itself)."""
+    rest = offset + len(HEADER_KEYWORD)
+    return text.startswith(HEADER_KEYWORD, offset) and not _WORD_CHARACTER.match(
+        text, rest, rest + 1
+    )
+
+
+_WORD_CHARACTER = re.compile(r"[\w-]")
+
+
 def _header_problem(text: str, parser: _Parser) -> Diagnostic | None:
     """AD002 when the first word is not ``architecture-beta``.
 
@@ -267,6 +289,8 @@ def _header_problem(text: str, parser: _Parser) -> Diagnostic | None:
     block whose closing line ends in a directive still counts; blanking them
     (newlines kept) keeps every position.
     """
+    if _starts_with_header(text):
+        return None
     if "%%{" in text:
         text = parser.directive.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
     offset = _preamble_end(text, parser)
@@ -281,11 +305,9 @@ def _header_problem(text: str, parser: _Parser) -> Diagnostic | None:
             Span.point(line, column),
             help="start the file with a line `architecture-beta`",
         )
-    word = word_match.group(0)
-    if word == HEADER_KEYWORD or (
-        word.startswith(HEADER_KEYWORD) and not re.match(r"[\w-]", word[len(HEADER_KEYWORD) :])
-    ):
+    if _starts_with_header(text, offset):
         return None
+    word = word_match.group(0)
     span = Span(line, column, line, column + len(word) - 1)
     if word.lower().startswith("architecture"):
         message = f"`{word}` is not a diagram header: Mermaid only accepts `architecture-beta`"
