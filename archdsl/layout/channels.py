@@ -21,16 +21,18 @@ import math
 from bisect import bisect_left, bisect_right, insort
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from heapq import heappop, heappush
+from typing import TYPE_CHECKING
 
+from archdsl.layout.channel_graph import ChannelGraph, Leg, Node
 from archdsl.layout.model import Box, Point
 from archdsl.layout.place import Table
 from archdsl.layout.tree import Container, Tree
 
+if TYPE_CHECKING:
+    import networkx as nx
+
 Vector = tuple[int, int]
-Node = tuple[float, float, int]
-"""A point and the direction of travel through it (0: horizontal, 1: vertical; 2 and 3:
-an edge's own end and where it joins a channel)."""
+__all__ = ["ChannelNetwork", "Node", "crowding"]
 
 ROUTE_STEPS = 200_000
 """A* steps (nodes taken off the queue) one channel route may take before giving up."""
@@ -91,7 +93,7 @@ class _Grid:
 
 
 class ChannelNetwork:
-    """The channel lines of a whole layout, as a networkx graph (built once)."""
+    """The channel lines of a whole layout, as a :class:`ChannelGraph` (built once)."""
 
     def __init__(
         self,
@@ -100,8 +102,6 @@ class ChannelNetwork:
         ring: float,
         bend_cost: float,
     ) -> None:
-        import networkx as nx
-
         self.tree = tree
         self.bend_cost = bend_cost
         self.grids = {c: _grid(t, ring, c is None) for c, t in tables.items()}
@@ -109,7 +109,7 @@ class ChannelNetwork:
         for container, grid in self.grids.items():
             if container is not None:
                 self._join_to_parent(container, grid)
-        self.graph = nx.Graph()
+        self.legs = ChannelGraph()
         self.steps_left = LAYOUT_STEPS
         self._by_position: dict[tuple[int, float], list[_Line]] = {}
         for line in self.lines:
@@ -147,16 +147,18 @@ class ChannelNetwork:
     def _add_line(self, line: _Line) -> None:
         stops = sorted(set(line.stops))
         axis = line.axis
-        # In one batch (the order of the edges, and so of A*'s ties, stays as it was).
-        legs = [
-            ((*line.point(a), axis), (*line.point(b), axis), _leg(b - a))
-            for a, b in itertools.pairwise(stops)
-        ]
-        self.graph.add_edges_from(legs)
+        add = self.legs.add
+        for a, b in itertools.pairwise(stops):
+            add((*line.point(a), axis), (*line.point(b), axis), Leg(b - a, 0.0, 0, b - a))
         self._by_position.setdefault((axis, round(line.at, 2)), []).append(line)
-        bend = {"bend": self.bend_cost, "cost": self.bend_cost}
-        points = (line.point(s) for s in stops)
-        self.graph.add_edges_from(((*p, 0), (*p, 1), bend) for p in points)
+        bend = self.bend_cost
+        for p in (line.point(s) for s in stops):
+            add((*p, 0), (*p, 1), Leg(0.0, bend, 0, bend))
+
+    @property
+    def graph(self) -> nx.Graph:
+        """The network as it stands, for networkx (tests and debugging; built anew)."""
+        return self.legs.to_networkx()
 
     # -- routing -------------------------------------------------------------------------------
 
@@ -192,7 +194,8 @@ class ChannelNetwork:
             path = self._race(a_node, b_node)
         finally:
             self._detach(added)
-            self.graph.add_edges_from(removed)
+            for u, v, leg in removed:
+                self.legs.add(u, v, leg)
         if path is None:
             return None
         return [start[2], *((x, y) for x, y, _ in path), end[2]]
@@ -217,54 +220,14 @@ class ChannelNetwork:
             budget *= 4
 
     def _astar(self, source: Node, target: Node, budget: int) -> list[Node] | None:
-        """Weighted A* with :func:`_distance` and each leg's ``cost`` (its length times
-        :func:`crowding`, kept up to date by ``record``, or a bend), giving up (None) after
-        ``budget`` steps (nodes taken off the queue), which are charged to
-        :attr:`steps_left`.
+        """:meth:`ChannelGraph.astar` with :func:`_distance`'s estimate and each leg's
+        ``cost`` (its length times :func:`crowding`, kept up to date by ``record``, or a
+        bend); the steps taken are charged to :attr:`steps_left`."""
+        path, steps = self.legs.astar(source, target, budget, _HEURISTIC_FACTOR)
+        self.steps_left -= steps
+        return path
 
-        Ties go first-in, first-out, as in networkx's ``astar_path``. Unlike it, a node is
-        expanded once: with the estimate four times the distance, a node is often reached
-        again a little cheaper, and re-expanding it (and all it had reached) was more than
-        half of all steps on large diagrams, for routes no better (the distance alone never
-        overestimates, so without re-expansion a route still costs at most four times the
-        cheapest, the same bound as with it).
-        """
-        adjacency = self.graph._adj
-        factor = _HEURISTIC_FACTOR
-        goal_x, goal_y, _ = target
-        tie = itertools.count()
-        queue: list[tuple[float, int, Node, float, Node | None]] = [(0, next(tie), source, 0, None)]
-        # The cheapest cost each node was queued at; -inf once expanded, so that one look-up
-        # turns away both expanded nodes and dearer ways to queued ones.
-        known: dict[Node, float] = {}
-        explored: dict[Node, Node | None] = {}
-        expanded, unseen = -math.inf, math.inf
-        steps = 0
-        try:
-            while queue and steps < budget:
-                steps += 1
-                _, _, node, cost, parent = heappop(queue)
-                if node == target:
-                    return _walk_back(node, parent, explored)
-                if node in explored:
-                    continue  # queued again since, at a lower cost: expanded already
-                explored[node] = parent
-                known[node] = expanded
-                for neighbour, data in adjacency[node].items():
-                    new_cost = cost + data["cost"]
-                    if known.get(neighbour, unseen) <= new_cost:
-                        continue
-                    known[neighbour] = new_cost
-                    # :func:`_distance`, inlined: this is the innermost loop of routing.
-                    estimate = factor * (abs(neighbour[0] - goal_x) + abs(neighbour[1] - goal_y))
-                    heappush(queue, (new_cost + estimate, next(tie), neighbour, new_cost, node))
-            return None
-        finally:
-            self.steps_left -= steps
-
-    def _close_stub(
-        self, item: str, entry: Point, outward: Vector
-    ) -> list[tuple[Node, Node, dict[str, float]]]:
+    def _close_stub(self, item: str, entry: Point, outward: Vector) -> list[tuple[Node, Node, Leg]]:
         """Take out, for one route, the legs on the line of a group end's own stub.
 
         A group's own channels continue its stub's line through the frame; a route along
@@ -279,18 +242,21 @@ class ChannelNetwork:
         far = rings[-1] if (outward[0] or outward[1]) < 0 else rings[0]
         low, high = min(along, far), max(along, far)
         at = entry[1] if axis == 0 else entry[0]
-        removed: list[tuple[Node, Node, dict[str, float]]] = []
+        removed: list[tuple[Node, Node, Leg]] = []
         for line in self._by_position.get((axis, round(at, 2)), ()):
             for a, b in itertools.pairwise(line.stops):
+                if not (low - 1e-6 <= a and b <= high + 1e-6):
+                    continue
                 u, v = (*line.point(a), axis), (*line.point(b), axis)
-                if low - 1e-6 <= a and b <= high + 1e-6 and self.graph.has_edge(u, v):
-                    removed.append((u, v, dict(self.graph[u][v])))
-                    self.graph.remove_edge(u, v)
+                leg = self.legs.leg(u, v)
+                if leg is not None:
+                    removed.append((u, v, leg))
+                    self.legs.remove(u, v)
         return removed
 
     def record(self, points: list[Point]) -> None:
         """Note a drawn route: later routes pay more for the channel legs it uses."""
-        adjacency = self.graph._adj  # plain dicts: this runs for every leg of every edge
+        find = self.legs.leg  # this runs for every leg of every edge
         for p, q in itertools.pairwise(points):
             axis = 0 if p[1] == q[1] else 1
             at, low, high = (p[1], p[0], q[0]) if axis == 0 else (p[0], p[1], q[1])
@@ -299,10 +265,10 @@ class ChannelNetwork:
                 stops = line.stops
                 inside = stops[bisect_left(stops, low) : bisect_right(stops, high)]
                 for a, b in itertools.pairwise(inside):
-                    leg = adjacency.get((*line.point(a), axis), {}).get((*line.point(b), axis))
+                    leg = find((*line.point(a), axis), (*line.point(b), axis))
                     if leg is not None:
-                        leg["used"] += 1
-                        leg["cost"] = leg["length"] * crowding(leg["used"])
+                        leg.used += 1
+                        leg.cost = leg.length * crowding(leg.used)
 
     def _attach(
         self, point: Point, container: Container, arriving: int, added: list[tuple[Node, Node]]
@@ -327,32 +293,17 @@ class ChannelNetwork:
         return start
 
     def _add_temporary(self, u: Node, v: Node, bend: float, added: list[tuple[Node, Node]]) -> None:
-        if not self.graph.has_edge(u, v):
+        if self.legs.leg(u, v) is None:
             length = abs(u[0] - v[0]) + abs(u[1] - v[1])
-            self.graph.add_edge(u, v, bend=bend, length=length, used=0, cost=bend or length)
+            self.legs.add(u, v, Leg(length, bend, 0, bend or length))
             added.append((u, v))
 
     def _detach(self, added: list[tuple[Node, Node]]) -> None:
         for u, v in added:
-            self.graph.remove_edge(u, v)
+            self.legs.remove(u, v)
         for u, v in added:
-            for node in (u, v):
-                if node in self.graph and self.graph.degree(node) == 0:
-                    self.graph.remove_node(node)
-
-
-def _leg(length: float) -> dict[str, float]:
-    """A channel leg's data: no bend, not used yet, so costing its length."""
-    return {"bend": 0.0, "length": length, "used": 0, "cost": length}
-
-
-def _walk_back(node: Node, parent: Node | None, explored: dict[Node, Node | None]) -> list[Node]:
-    path = [node]
-    while parent is not None:
-        path.append(parent)
-        parent = explored[parent]
-    path.reverse()
-    return path
+            self.legs.discard_if_alone(u)
+            self.legs.discard_if_alone(v)
 
 
 def _distance(u: Node, v: Node) -> float:

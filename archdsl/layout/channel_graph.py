@@ -1,0 +1,157 @@
+"""The channel network's graph, and the budgeted A* that routes over it.
+
+Nodes are points with a direction of travel (see :data:`Node`), numbered in the order
+they appear; each node's neighbours sit in a dict from number to :class:`Leg`, in the
+order the legs were added (A* breaks ties in that order, so routes do not depend on
+hashing). A* is the innermost loop of routing, run over hundreds of thousands of nodes
+on large diagrams: integers and slotted records instead of tuples of floats and dicts
+of attributes make it about 1.4 times as fast as it was over a networkx graph.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass
+from heapq import heappop, heappush
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+Node = tuple[float, float, int]
+"""A point and the direction of travel through it (0: horizontal, 1: vertical; 2 and 3:
+an edge's own end and where it joins a channel)."""
+
+
+@dataclass(slots=True)
+class Leg:
+    """A stretch of channel between two nodes, or a bend (``length`` 0) at one point."""
+
+    length: float
+    bend: float
+    used: int
+    """Routes drawn along it so far."""
+    cost: float
+    """What A* pays to take it: its length (times crowding) or the bend's cost."""
+
+
+class ChannelGraph:
+    """An undirected graph of :data:`Node` joined by :class:`Leg`; a leg added again
+    between the same two nodes takes the new values (as networkx's ``add_edge`` does)."""
+
+    def __init__(self) -> None:
+        self._ids: dict[Node, int] = {}
+        self._nodes: list[Node] = []
+        self._xs: list[float] = []
+        self._ys: list[float] = []
+        self._adjacent: list[dict[int, Leg]] = []
+
+    def __contains__(self, node: Node) -> bool:
+        return node in self._ids
+
+    def _number(self, node: Node) -> int:
+        number = self._ids.get(node)
+        if number is None:
+            number = self._ids[node] = len(self._nodes)
+            self._nodes.append(node)
+            self._xs.append(node[0])
+            self._ys.append(node[1])
+            self._adjacent.append({})
+        return number
+
+    def add(self, u: Node, v: Node, leg: Leg) -> None:
+        a, b = self._number(u), self._number(v)
+        old = self._adjacent[a].get(b)
+        if old is not None:
+            old.length, old.bend, old.used, old.cost = leg.length, leg.bend, leg.used, leg.cost
+            return
+        self._adjacent[a][b] = leg
+        self._adjacent[b][a] = leg
+
+    def leg(self, u: Node, v: Node) -> Leg | None:
+        a, b = self._ids.get(u), self._ids.get(v)
+        if a is None or b is None:
+            return None
+        return self._adjacent[a].get(b)
+
+    def remove(self, u: Node, v: Node) -> None:
+        a, b = self._ids[u], self._ids[v]
+        del self._adjacent[a][b]
+        del self._adjacent[b][a]
+
+    def discard_if_alone(self, node: Node) -> None:
+        """Forget ``node`` if no leg is left on it (its number is not reused)."""
+        number = self._ids.get(node)
+        if number is not None and not self._adjacent[number]:
+            del self._ids[node]
+
+    def legs(self) -> list[tuple[Node, Node, Leg]]:
+        """Every leg once, for tests and debugging."""
+        found = []
+        for node, a in self._ids.items():
+            for b, leg in self._adjacent[a].items():
+                if a < b:
+                    found.append((node, self._nodes[b], leg))
+        return found
+
+    def to_networkx(self) -> nx.Graph:
+        """The same graph for networkx (each leg's fields as edge attributes)."""
+        import networkx as nx
+
+        graph = nx.Graph()
+        graph.add_nodes_from(self._ids)
+        for u, v, leg in self.legs():
+            graph.add_edge(u, v, length=leg.length, bend=leg.bend, used=leg.used, cost=leg.cost)
+        return graph
+
+    def astar(
+        self, source: Node, target: Node, budget: int, factor: float
+    ) -> tuple[list[Node] | None, int]:
+        """Weighted A* (the estimate is ``factor`` times the distance), each node
+        expanded once, giving up after ``budget`` steps (nodes taken off the queue).
+        The route (None if the budget ran out) and the steps taken.
+
+        Ties go first-in, first-out, as in networkx's ``astar_path``. Unlike it, a node
+        is expanded once: with an estimate above the distance, a node is often reached
+        again a little cheaper, and re-expanding it (and all it had reached) was more
+        than half of all steps on large diagrams, for routes no better (the distance alone
+        never overestimates, so without re-expansion a route still costs at most
+        ``factor`` times the cheapest, the same bound as with it).
+        """
+        start, goal = self._ids[source], self._ids[target]
+        adjacent, xs, ys = self._adjacent, self._xs, self._ys
+        goal_x, goal_y = xs[goal], ys[goal]
+        tie = itertools.count()
+        queue: list[tuple[float, int, int, float, int]] = [(0.0, next(tie), start, 0.0, -1)]
+        # The cheapest cost each node was queued at; -inf once expanded, so that one look-up
+        # turns away both expanded nodes and dearer ways to queued ones.
+        known: dict[int, float] = {}
+        parents: dict[int, int] = {}
+        expanded, unseen = -math.inf, math.inf
+        steps = 0
+        while queue and steps < budget:
+            steps += 1
+            _, _, node, cost, parent = heappop(queue)
+            if node == goal:
+                return self._walk_back(node, parent, parents), steps
+            if node in parents:
+                continue  # queued again since, at a lower cost: expanded already
+            parents[node] = parent
+            known[node] = expanded
+            for neighbour, leg in adjacent[node].items():
+                new_cost = cost + leg.cost
+                if known.get(neighbour, unseen) <= new_cost:
+                    continue
+                known[neighbour] = new_cost
+                estimate = factor * (abs(xs[neighbour] - goal_x) + abs(ys[neighbour] - goal_y))
+                heappush(queue, (new_cost + estimate, next(tie), neighbour, new_cost, node))
+        return None, steps
+
+    def _walk_back(self, node: int, parent: int, parents: dict[int, int]) -> list[Node]:
+        path = [node]
+        while parent >= 0:
+            path.append(parent)
+            parent = parents[parent]
+        path.reverse()
+        return [self._nodes[number] for number in path]

@@ -1,0 +1,83 @@
+"""The channel network's own graph: its edits behave like networkx's, and its A*
+finds routes within the promised factor of the cheapest."""
+
+from __future__ import annotations
+
+import itertools
+import random
+
+import networkx as nx
+import pytest
+
+from archdsl.layout.channel_graph import ChannelGraph, Leg, Node
+
+
+def _grid(size: int, seed: int) -> ChannelGraph:
+    """A size x size lattice of horizontal and vertical lines with random leg costs and
+    a bend between the two directions at every crossing."""
+    rng = random.Random(seed)
+    graph = ChannelGraph()
+    for i, j in itertools.product(range(size), repeat=2):
+        x, y = float(i * 10), float(j * 10)
+        graph.add((x, y, 0), (x, y, 1), Leg(0.0, 5.0, 0, 5.0))
+        if i + 1 < size:
+            graph.add((x, y, 0), (x + 10, y, 0), Leg(10.0, 0.0, 0, 10.0 * rng.uniform(1, 3.9)))
+        if j + 1 < size:
+            graph.add((x, y, 1), (x, y + 10, 1), Leg(10.0, 0.0, 0, 10.0 * rng.uniform(1, 3.9)))
+    return graph
+
+
+def _cost(graph: ChannelGraph, path: list[Node]) -> float:
+    total = 0.0
+    for u, v in itertools.pairwise(path):
+        leg = graph.leg(u, v)
+        assert leg is not None, f"{u} and {v} are not joined"
+        total += leg.cost
+    return total
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_astar_routes_cost_at_most_the_factor_times_the_cheapest(seed: int) -> None:
+    graph = _grid(9, seed)
+    reference = graph.to_networkx()
+    rng = random.Random(seed)
+    for _ in range(10):
+        source: Node = (rng.randrange(9) * 10.0, rng.randrange(9) * 10.0, rng.randrange(2))
+        target: Node = (rng.randrange(9) * 10.0, rng.randrange(9) * 10.0, rng.randrange(2))
+        path, steps = graph.astar(source, target, 10_000, 4.0)
+        assert path is not None and path[0] == source and path[-1] == target
+        cheapest = nx.shortest_path_length(reference, source, target, weight="cost")
+        assert _cost(graph, path) <= 4 * cheapest + 1e-9
+        assert 0 < steps <= 2 * len(reference)
+
+
+def test_astar_gives_up_when_its_budget_runs_out() -> None:
+    graph = _grid(9, 0)
+    path, steps = graph.astar((0.0, 0.0, 0), (80.0, 80.0, 1), 5, 4.0)
+    assert path is None
+    assert steps == 5
+
+
+def test_adding_a_leg_again_takes_the_new_values_in_place() -> None:
+    graph = ChannelGraph()
+    first = Leg(10.0, 0.0, 3, 25.0)
+    graph.add((0.0, 0.0, 0), (10.0, 0.0, 0), first)
+    graph.add((10.0, 0.0, 0), (0.0, 0.0, 0), Leg(12.0, 0.0, 0, 12.0))
+    assert graph.leg((0.0, 0.0, 0), (10.0, 0.0, 0)) is first
+    assert (first.length, first.used, first.cost) == (12.0, 0, 12.0)
+    assert len(graph.legs()) == 1
+
+
+def test_removed_legs_and_lone_nodes_are_gone() -> None:
+    graph = ChannelGraph()
+    a, b, c = (0.0, 0.0, 0), (10.0, 0.0, 0), (20.0, 0.0, 0)
+    graph.add(a, b, Leg(10.0, 0.0, 0, 10.0))
+    graph.add(b, c, Leg(10.0, 0.0, 0, 10.0))
+    graph.remove(b, c)
+    assert graph.leg(b, c) is None and graph.leg(c, b) is None
+    graph.discard_if_alone(b)  # still joined to a: kept
+    graph.discard_if_alone(c)
+    assert b in graph and c not in graph
+    assert set(graph.to_networkx().edges) == {(a, b)}
+    graph.add(b, c, Leg(10.0, 0.0, 0, 10.0))  # a forgotten node comes back
+    assert graph.astar(a, c, 10, 4.0)[0] == [a, b, c]
