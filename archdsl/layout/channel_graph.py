@@ -108,50 +108,88 @@ class ChannelGraph:
     def astar(
         self, source: Node, target: Node, budget: int, factor: float
     ) -> tuple[list[Node] | None, int]:
-        """Weighted A* (the estimate is ``factor`` times the distance), each node
-        expanded once, giving up after ``budget`` steps (nodes taken off the queue).
-        The route (None if the budget ran out) and the steps taken.
+        """:meth:`search`, run for at most ``budget`` steps: the route (None if the
+        budget ran out first) and the steps taken."""
+        search = self.search(source, target, factor)
+        return search.run(budget), search.steps
 
-        Ties go first-in, first-out, as in networkx's ``astar_path``. Unlike it, a node
-        is expanded once: with an estimate above the distance, a node is often reached
-        again a little cheaper, and re-expanding it (and all it had reached) was more
-        than half of all steps on large diagrams, for routes no better (the distance alone
-        never overestimates, so without re-expansion a route still costs at most
-        ``factor`` times the cheapest, the same bound as with it).
-        """
-        start, goal = self._ids[source], self._ids[target]
-        adjacent, xs, ys = self._adjacent, self._xs, self._ys
-        goal_x, goal_y = xs[goal], ys[goal]
-        tie = itertools.count()
-        queue: list[tuple[float, int, int, float, int]] = [(0.0, next(tie), start, 0.0, -1)]
-        # The cheapest cost each node was queued at; -inf once expanded, so that one look-up
-        # turns away both expanded nodes and dearer ways to queued ones.
-        known: dict[int, float] = {}
-        parents: dict[int, int] = {}
-        expanded, unseen = -math.inf, math.inf
-        steps = 0
-        while queue and steps < budget:
-            steps += 1
-            _, _, node, cost, parent = heappop(queue)
-            if node == goal:
-                return self._walk_back(node, parent, parents), steps
-            if node in parents:
-                continue  # queued again since, at a lower cost: expanded already
-            parents[node] = parent
-            known[node] = expanded
-            for neighbour, leg in adjacent[node].items():
-                new_cost = cost + leg.cost
-                if known.get(neighbour, unseen) <= new_cost:
-                    continue
-                known[neighbour] = new_cost
-                estimate = factor * (abs(xs[neighbour] - goal_x) + abs(ys[neighbour] - goal_y))
-                heappush(queue, (new_cost + estimate, next(tie), neighbour, new_cost, node))
-        return None, steps
+    def search(self, source: Node, target: Node, factor: float) -> Search:
+        """A search from ``source`` to ``target`` that :meth:`Search.run` advances."""
+        return Search(self, self._ids[source], self._ids[target], factor)
 
-    def _walk_back(self, node: int, parent: int, parents: dict[int, int]) -> list[Node]:
-        path = [node]
-        while parent >= 0:
-            path.append(parent)
-            parent = parents[parent]
+    def _walk_back(self, node: int, parents: dict[int, int]) -> list[Node]:
+        path = []
+        while node >= 0:
+            path.append(node)
+            node = parents[node]
         path.reverse()
         return [self._nodes[number] for number in path]
+
+
+class Search:
+    """Weighted A* (the estimate is ``factor`` times the distance) that expands each
+    node once and can be run a few steps (nodes taken off the queue) at a time.
+
+    Ties go first-in, first-out, as in networkx's ``astar_path``. Unlike it, a node is
+    expanded once: with an estimate above the distance, a node is often reached again a
+    little cheaper, and re-expanding it (and all it had reached) was more than half of
+    all steps on large diagrams, for routes no better (the distance alone never
+    overestimates, so without re-expansion a route still costs at most ``factor`` times
+    the cheapest, the same bound as with it).
+
+    The graph must not change while a search is under way.
+    """
+
+    def __init__(self, graph: ChannelGraph, start: int, goal: int, factor: float) -> None:
+        self.graph = graph
+        self.goal = goal
+        self.factor = factor
+        self.steps = 0
+        self.found: list[Node] | None = None
+        self._tie = itertools.count()
+        self._queue: list[tuple[float, int, int, float, int]] = [
+            (0.0, next(self._tie), start, 0.0, -1)
+        ]
+        # The cheapest cost each node was queued at; -inf once expanded, so that one look-up
+        # turns away both expanded nodes and dearer ways to queued ones.
+        self._known: dict[int, float] = {}
+        self._parents: dict[int, int] = {}
+
+    @property
+    def exhausted(self) -> bool:
+        """Nothing left to look at: there is no route."""
+        return not self._queue and self.found is None
+
+    def run(self, budget: int) -> list[Node] | None:
+        """Up to ``budget`` more steps; the route once found (None until then)."""
+        if self.found is not None:
+            return self.found
+        graph = self.graph
+        adjacent, xs, ys = graph._adjacent, graph._xs, graph._ys
+        goal, factor, tie = self.goal, self.factor, self._tie
+        goal_x, goal_y = xs[goal], ys[goal]
+        queue, known, parents = self._queue, self._known, self._parents
+        expanded, unseen = -math.inf, math.inf
+        steps = 0
+        try:
+            while queue and steps < budget:
+                steps += 1
+                _, _, node, cost, parent = heappop(queue)
+                if node == goal:
+                    parents[node] = parent
+                    self.found = graph._walk_back(node, parents)
+                    return self.found
+                if node in parents:
+                    continue  # queued again since, at a lower cost: expanded already
+                parents[node] = parent
+                known[node] = expanded
+                for neighbour, leg in adjacent[node].items():
+                    new_cost = cost + leg.cost
+                    if known.get(neighbour, unseen) <= new_cost:
+                        continue
+                    known[neighbour] = new_cost
+                    estimate = factor * (abs(xs[neighbour] - goal_x) + abs(ys[neighbour] - goal_y))
+                    heappush(queue, (new_cost + estimate, next(tie), neighbour, new_cost, node))
+            return None
+        finally:
+            self.steps += steps

@@ -11,7 +11,7 @@ from archdsl.layout.model import Point
 class SegmentLog:
     """Orthogonal legs, indexed by line (for overlaps) and by bucket (for crossings)."""
 
-    def __init__(self, cell: float = 128.0, near: float = 6.0) -> None:
+    def __init__(self, cell: float = 512.0, near: float = 6.0) -> None:
         self.cell = cell
         self.near = near
         """Parallel legs closer than this count as running on top of each other."""

@@ -182,18 +182,19 @@ def test_channel_routes_are_never_much_dearer_than_the_cheapest(
 ) -> None:
     # The budgeted A* is greedy (its estimate is four times the distance, and it expands
     # each node once): every route it finds costs at most four times the cheapest.
-    real = archdsl.layout.channels.ChannelNetwork._astar
+    real = archdsl.layout.channels.ChannelNetwork._advance
     found: list[tuple[float, float]] = []
 
-    def checked(self: archdsl.layout.channels.ChannelNetwork, source, target, budget):  # type: ignore[no-untyped-def]
-        mine = real(self, source, target, budget)
-        if mine is not None:  # None: this try's budget ran out (a larger one follows)
-            cheapest = nx.shortest_path_length(self.graph, source, target, weight="cost")
-            cost = sum(self.graph[u][v]["cost"] for u, v in itertools.pairwise(mine))
+    def checked(self: archdsl.layout.channels.ChannelNetwork, search, steps):  # type: ignore[no-untyped-def]
+        mine = real(self, search, steps)
+        if mine is not None:  # None: not found yet (the search goes on, or the other one)
+            graph = self.graph
+            cheapest = nx.shortest_path_length(graph, mine[0], mine[-1], weight="cost")
+            cost = sum(graph[u][v]["cost"] for u, v in itertools.pairwise(mine))
             found.append((cost, cheapest))
         return mine
 
-    monkeypatch.setattr(archdsl.layout.channels.ChannelNetwork, "_astar", checked)
+    monkeypatch.setattr(archdsl.layout.channels.ChannelNetwork, "_advance", checked)
     document = validate(_crowded_groups(80))
     assert document.diagram is not None
     layout(document.diagram)

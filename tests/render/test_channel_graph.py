@@ -81,3 +81,27 @@ def test_removed_legs_and_lone_nodes_are_gone() -> None:
     assert set(graph.to_networkx().edges) == {(a, b)}
     graph.add(b, c, Leg(10.0, 0.0, 0, 10.0))  # a forgotten node comes back
     assert graph.astar(a, c, 10, 4.0)[0] == [a, b, c]
+
+
+def test_a_search_run_in_pieces_finds_what_one_run_finds() -> None:
+    graph = _grid(12, 3)
+    source: Node = (0.0, 110.0, 0)
+    target: Node = (110.0, 0.0, 1)
+    whole, steps = graph.astar(source, target, 10_000, 4.0)
+    search = graph.search(source, target, 4.0)
+    pieces = 0
+    while (path := search.run(3)) is None:
+        pieces += 1
+        assert not search.exhausted
+    assert path == whole
+    assert search.steps == steps and pieces >= steps // 3 - 1
+    assert search.run(3) == whole and search.steps == steps  # found: no more steps
+
+
+def test_a_search_with_no_way_through_ends_exhausted() -> None:
+    graph = _grid(4, 0)
+    graph.add((100.0, 100.0, 0), (110.0, 100.0, 0), Leg(10.0, 0.0, 0, 10.0))
+    search = graph.search((0.0, 0.0, 0), (110.0, 100.0, 0), 4.0)
+    assert search.run(10_000) is None
+    assert search.exhausted
+    assert search.steps <= 1 + 2 * len(graph.legs())  # one per leg and direction, at most
