@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import resource
 import shutil
@@ -83,6 +84,28 @@ seconds = time.perf_counter() - start
 peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 print(json.dumps({"seconds": seconds, "peak_mb": peak_kb / 1024}))
 """
+
+LAYOUT_SCRIPT = r"""
+import json, sys, time
+from archdsl.api import parse
+from archdsl.layout import LayoutOptions, layout
+diagram = parse(open(sys.argv[1], encoding="utf-8").read()).diagram
+options = LayoutOptions(max_nodes=None)
+layout(parse("architecture-beta\n  service a(server)[A]\n").diagram)  # first-call imports
+best = float("inf")
+for _ in range(int(sys.argv[2])):
+    start = time.process_time()
+    placed = layout(diagram, options=options)
+    best = min(best, time.process_time() - start)
+length = sum(
+    abs(p[0] - q[0]) + abs(p[1] - q[1])
+    for edge in placed.edges
+    for p, q in zip(edge.points, edge.points[1:])
+)
+print(json.dumps({"cpu": best, "width": placed.width, "height": placed.height, "length": length}))
+"""
+"""CPU seconds of ``layout()`` alone (the best of a few runs), the picture's size and the
+total length of the drawn edges."""
 
 STAGES = ("parse", "validate", "fmt", "svg", "png", "cloudformation")
 PEERS = ("merman",)
@@ -188,6 +211,39 @@ def cold_start(runs: int) -> dict[str, float]:
     return results
 
 
+def layout_scaling(sizes: list[int], runs: int) -> list[str]:
+    """A table of ``layout()``'s CPU time as the diagram grows, with the growth exponent
+    between neighbouring sizes (n log n would be about 1.1 here)."""
+    rows = [
+        "| services | layout CPU | exponent | picture (px) | drawn edge length (px) |",
+        "|---|---|---|---|---|",
+    ]
+    previous: tuple[int, float] | None = None
+    with tempfile.TemporaryDirectory() as scratch:
+        for size in sizes:
+            path = Path(scratch) / f"gen-{size}.mmd"
+            path.write_text(generate(size), encoding="utf-8")
+            result = subprocess.run(
+                [sys.executable, "-c", LAYOUT_SCRIPT, str(path), str(runs)],
+                capture_output=True,
+                text=True,
+                cwd=REPO,
+                check=True,
+            )
+            data = json.loads(result.stdout.strip().splitlines()[-1])
+            exponent = "–"
+            if previous is not None:
+                growth = data["cpu"] / previous[1]
+                exponent = f"{math.log(growth) / math.log(size / previous[0]):.2f}"
+            previous = (size, data["cpu"])
+            rows.append(
+                f"| {size:,} | {data['cpu']:.2f} s | {exponent} | "
+                f"{data['width']:,.0f} × {data['height']:,.0f} | {data['length']:,.0f} |"
+            )
+            print(rows[-1], flush=True)
+    return rows
+
+
 def oracle_times(oracle: Path, path: Path, runs: int) -> dict[str, float]:
     """Mermaid's parser alone and its full parse (whole command, Node start included)."""
     node = shutil.which("node")
@@ -245,6 +301,13 @@ def main() -> None:
     parser.add_argument(
         "--oracle", type=Path, help="a set-up Mermaid oracle folder (node_modules present)"
     )
+    parser.add_argument(
+        "--layout-sizes",
+        type=int,
+        nargs="*",
+        default=[250, 500, 1000, 2000, 4000],
+        help="sizes for the layout scaling table (none: skip it)",
+    )
     parser.add_argument("--output", type=Path, default=REPO / "docs" / "benchmarks.md")
     args = parser.parse_args()
 
@@ -289,10 +352,11 @@ def main() -> None:
             if ratio:
                 ratios.append(ratio)
                 print(ratio, flush=True)
+    scaling = layout_scaling(args.layout_sizes, args.runs) if args.layout_sizes else []
     start = cold_start(args.runs * 2)
     cold = (
-        f"Cold start, whole command (median of {args.runs * 2}, bytecode cached as in an "
-        "installed copy, parser cache warm): "
+        f"Cold start, whole command (median of {args.runs * 2} rounds of the four commands in "
+        "turn, bytecode cached as in an installed copy, parser cache warm): "
         f"`archdsl validate examples/aws-order-pipeline.mmd` {start['validate'] * 1000:,.0f} ms; "
         f"`archdsl --help` {start['help'] * 1000:,.0f} ms; "
         f"`python -c 'import pydantic'` {start['import_pydantic'] * 1000:,.0f} ms "
@@ -327,6 +391,21 @@ def main() -> None:
             "",
             cold,
             "",
+            *(
+                [
+                    "## Layout as diagrams grow",
+                    "",
+                    "CPU time of `layout()` alone (best of the runs, in a fresh process),",
+                    "on the same generated diagrams. A third of their edges join random",
+                    "services, so the drawn edge length grows about n^1.5; routing work",
+                    "follows it (see README, Performance).",
+                    "",
+                    *scaling,
+                    "",
+                ]
+                if scaling
+                else []
+            ),
         ]
     )
     args.output.parent.mkdir(parents=True, exist_ok=True)
