@@ -255,6 +255,39 @@ def oracle_times(oracle: Path, path: Path, runs: int) -> dict[str, float]:
     }
 
 
+def render_comparison(oracle: Path, services: int, runs: int) -> str:
+    """archdsl's SVG stage against Mermaid's render in headless Chromium (the render call
+    alone, browser start excluded) on one generated diagram; the median of ``runs``."""
+    node = shutil.which("node")
+    if node is None:
+        return "Render against Mermaid: skipped (no node)."
+    with tempfile.TemporaryDirectory() as scratch:
+        path = Path(scratch) / f"gen-{services}.mmd"
+        path.write_text(generate(services), encoding="utf-8")
+        ours = measure_stage("svg", path, runs)
+        theirs: list[float] = []
+        for _ in range(runs):
+            result = subprocess.run(
+                [node, str(oracle / "render_check.mjs"), str(path)],
+                capture_output=True,
+                text=True,
+                cwd=oracle,
+            )
+            data = json.loads(result.stdout.strip().splitlines()[-1]) if result.stdout else {}
+            if not data.get("ok"):
+                reason = data.get("error", result.stderr.strip())
+                return f"Render against Mermaid: Mermaid failed ({reason})."
+            theirs.append(data["ms"] / 1000)
+    if ours is None or "seconds" not in ours:
+        return "Render against Mermaid: archdsl's svg stage is unavailable."
+    mermaid = statistics.median(theirs)
+    return (
+        f"Render {services} services to SVG: archdsl {ours['seconds'] * 1000:,.0f} ms, "
+        f"Mermaid in headless Chromium {mermaid * 1000:,.0f} ms (its render call alone), "
+        f"{ours['seconds'] / mermaid:.2f}× Mermaid's time."
+    )
+
+
 def _fmt(value: dict[str, float] | None) -> str:
     if value is None:
         return "n/a"
@@ -353,6 +386,9 @@ def main() -> None:
                 ratios.append(ratio)
                 print(ratio, flush=True)
     scaling = layout_scaling(args.layout_sizes, args.runs) if args.layout_sizes else []
+    render = render_comparison(oracle, 200, args.runs) if oracle else ""
+    if render:
+        print(render, flush=True)
     start = cold_start(args.runs * 2)
     cold = (
         f"Cold start, whole command (median of {args.runs * 2} rounds of the four commands in "
@@ -391,6 +427,7 @@ def main() -> None:
             "",
             cold,
             "",
+            *([render, ""] if render else []),
             *(
                 [
                     "## Layout as diagrams grow",

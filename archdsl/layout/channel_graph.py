@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import networkx as nx
 
+Point = tuple[float, float]
 Node = tuple[float, float, int]
 """A point and the direction of travel through it (0: horizontal, 1: vertical; 2 and 3:
 an edge's own end and where it joins a channel)."""
@@ -61,7 +62,22 @@ class ChannelGraph:
         return number
 
     def add(self, u: Node, v: Node, leg: Leg) -> None:
-        a, b = self._number(u), self._number(v)
+        self._join(self._number(u), self._number(v), leg)
+
+    def add_line(self, axis: int, points: list[Point], bend: float) -> None:
+        """The legs between neighbouring ``points`` of one line of ``axis`` (in order),
+        then a bend of cost ``bend`` at each point: :meth:`add` for each, in that order."""
+        numbers = [self._number((*point, axis)) for point in points]
+        legs = zip(itertools.pairwise(numbers), itertools.pairwise(points), strict=True)
+        for (a, b), (p, q) in legs:
+            length = abs(q[0] - p[0]) + abs(q[1] - p[1])
+            self._join(a, b, Leg(length, 0.0, 0, length))
+        for number, point in zip(numbers, points, strict=True):
+            crossing = self._number((*point, 1 - axis))
+            pair = (number, crossing) if axis == 0 else (crossing, number)
+            self._join(*pair, Leg(0.0, bend, 0, bend))
+
+    def _join(self, a: int, b: int, leg: Leg) -> None:
         old = self._adjacent[a].get(b)
         if old is not None:
             old.length, old.bend, old.used, old.cost = leg.length, leg.bend, leg.used, leg.cost

@@ -147,14 +147,8 @@ class ChannelNetwork:
 
     def _add_line(self, line: _Line) -> None:
         stops = sorted(set(line.stops))
-        axis = line.axis
-        add = self.legs.add
-        for a, b in itertools.pairwise(stops):
-            add((*line.point(a), axis), (*line.point(b), axis), Leg(b - a, 0.0, 0, b - a))
-        self._by_position.setdefault((axis, round(line.at, 2)), []).append(line)
-        bend = self.bend_cost
-        for p in (line.point(s) for s in stops):
-            add((*p, 0), (*p, 1), Leg(0.0, bend, 0, bend))
+        self.legs.add_line(line.axis, [line.point(s) for s in stops], self.bend_cost)
+        self._by_position.setdefault((line.axis, round(line.at, 2)), []).append(line)
 
     @property
     def graph(self) -> nx.Graph:

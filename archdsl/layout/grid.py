@@ -28,6 +28,8 @@ Cell = tuple[int, int]
 """``(column, row)``; rows grow downwards."""
 
 _SEARCH_RADIUS = 48
+_NEAR = 20
+"""Offsets costing at most this are sorted first; they are nearly always enough."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,19 +167,37 @@ def _far_cell(taken: set[Cell]) -> Cell:
     return column, 0
 
 
+def _candidates(dx: int, dy: int, vertical_first: bool) -> Iterator[Cell]:
+    """Offsets around ``(dx, dy)`` that keep its direction, nearest first (by :func:`_cost`).
+
+    The near ones come from a small window, and the rest are only sorted if a crowded
+    grid gets that far: every cost is at least the distance from ``(dx, dy)`` (each axis
+    weighs 1 or more), so the offsets that cost no more than the window's radius all lie
+    inside it and come first in the full order.
+    """
+    yield from _sorted_offsets(dx, dy, vertical_first, near=True)
+    yield from _sorted_offsets(dx, dy, vertical_first, near=False)
+
+
 @lru_cache(maxsize=64)
-def _candidates(dx: int, dy: int, vertical_first: bool) -> tuple[Cell, ...]:
-    """Offsets around ``(dx, dy)`` that keep its direction, nearest first."""
-    return tuple(sorted(_offsets(dx, dy), key=lambda o: _cost(o, dx, dy, vertical_first)))
+def _sorted_offsets(dx: int, dy: int, vertical_first: bool, near: bool) -> tuple[Cell, ...]:
+    """The offsets costing at most :data:`_NEAR` (``near``), or more, sorted."""
+    reach = _NEAR if near else 4 * _SEARCH_RADIUS
+    costed = [(_cost(o, dx, dy, vertical_first), o) for o in _offsets(dx, dy, reach)]
+    return tuple(o for cost, o in sorted(costed) if (cost[0] <= _NEAR) == near)
 
 
-def _offsets(dx: int, dy: int) -> Iterator[Cell]:
+def _offsets(dx: int, dy: int, reach: int) -> Iterator[Cell]:
+    """The offsets in ``(dx, dy)``'s direction, within :data:`_SEARCH_RADIUS` on each
+    axis, at most ``reach`` from it (steps along x plus steps along y)."""
     r = _SEARCH_RADIUS
     xs = range(1, r + 1) if dx > 0 else range(-r, 0) if dx < 0 else range(-r, r + 1)
     ys = range(1, r + 1) if dy > 0 else range(-r, 0) if dy < 0 else range(-r, r + 1)
     for x in xs:
+        if abs(x - dx) > reach:
+            continue
         for y in ys:
-            if (x, y) != (0, 0):
+            if (x, y) != (0, 0) and abs(x - dx) + abs(y - dy) <= reach:
                 yield x, y
 
 

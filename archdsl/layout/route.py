@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from archdsl.layout.channels import ChannelNetwork
 from archdsl.layout.model import Box, Point
 from archdsl.layout.obstacles import ObstacleIndex
-from archdsl.layout.route_shapes import candidate_routes
+from archdsl.layout.route_shapes import candidate_routes, iter_candidate_routes
 from archdsl.layout.search import Budget, grid_route
 from archdsl.layout.segments import SegmentLog
 from archdsl.layout.tree import Container
@@ -92,11 +92,12 @@ class Router:
 
     def _middle(self, start: End, end: End) -> list[Point]:
         a, b = start.tip, end.tip
-        candidates = candidate_routes(a, start.outward, b, end.outward, self.clearance, _MAX_TRIES)
+        shapes = (a, start.outward, b, end.outward, self.clearance, _MAX_TRIES)
         # Between far-apart ends with much in between, the shapes rarely get through:
         # try the few simplest, then go to the channels.
         crowded = self.index.count_near(_around(a, b, 0.0)) > _CROWDED
-        chosen = self._best_clear(candidates[:_CROWDED_TRIES] if crowded else candidates)
+        tries = _CROWDED_TRIES if crowded else _MAX_TRIES
+        chosen = self._best_clear(itertools.islice(iter_candidate_routes(*shapes), tries))
         if chosen is not None:
             return chosen
         found = None
@@ -112,15 +113,16 @@ class Router:
             found = self._search(a, start.outward, b, end.outward)
         if found is not None:
             return found
+        candidates = candidate_routes(*shapes)
         if candidates:
-            return min(candidates[:_MAX_TRIES], key=self._hit_count)
+            return min(candidates, key=self._hit_count)
         return [a, (b[0], a[1]), b]
 
-    def _best_clear(self, candidates: Sequence[list[Point]]) -> list[Point] | None:
+    def _best_clear(self, candidates: Iterable[list[Point]]) -> list[Point] | None:
         """The best of the first few clear shapes: one that shares and crosses nothing
         wins at once; otherwise least sharing, fewest crossings, fewest bends."""
         clear: list[tuple[tuple[bool, int, int, float, int], list[Point]]] = []
-        for order, route in enumerate(candidates[:_MAX_TRIES]):
+        for order, route in enumerate(candidates):
             if self._blocked(route):
                 continue
             overlap, crossings = self._interference(route)

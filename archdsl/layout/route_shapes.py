@@ -21,26 +21,37 @@ def candidate_routes(
 ) -> list[list[Point]]:
     """Routes from ``a`` to ``b``, sorted by bends, then length, then a fixed order; only
     the first ``limit`` when given (the router never looks further)."""
+    return list(iter_candidate_routes(a, da, b, db, step, limit))
+
+
+def iter_candidate_routes(
+    a: Point, da: Vector, b: Point, db: Vector, step: float, limit: int | None = None
+) -> Iterator[list[Point]]:
+    """:func:`candidate_routes`, one at a time: the router mostly takes one of the first
+    few, and the rest (the S shapes above all) are only worked out if it reads on."""
     if da[1] == 0:
-        return _sorted_shapes(a, da, b, db, step, limit)
+        yield from _sorted_shapes(a, da, b, db, step, limit)
+        return
     # Sorted before swapping back: bends and length do not change, and only the routes
-    # kept need their points swapped (this runs for every edge).
-    swapped = _sorted_shapes(_swap(a), _swap_v(da), _swap(b), _swap_v(db), step, limit)
-    return [[_swap(p) for p in route] for route in swapped]
+    # read need their points swapped (this runs for every edge).
+    for route in _sorted_shapes(_swap(a), _swap_v(da), _swap(b), _swap_v(db), step, limit):
+        yield [_swap(p) for p in route]
 
 
 def _sorted_shapes(
     a: Point, da: Vector, b: Point, db: Vector, step: float, limit: int | None
-) -> list[list[Point]]:
+) -> Iterator[list[Point]]:
     """The shapes of :func:`_shapes_x`, then the S shapes (four bends, so always after
     them), each sorted by bends and length."""
     ordered = sorted(_shapes_x(a, da, b, db, step), key=lambda route: (len(route), _length(route)))
     if limit is not None and len(ordered) >= limit:
-        return ordered[:limit]
+        yield from ordered[:limit]
+        return
+    yield from ordered
     if db[1] != 0:
-        return ordered
+        return
     wanted = None if limit is None else limit - len(ordered)
-    return ordered + _s_shapes(a, da, b, db, step, wanted)
+    yield from _s_shapes(a, da, b, db, step, wanted)
 
 
 def _shapes_x(a: Point, da: Vector, b: Point, db: Vector, step: float) -> Iterator[list[Point]]:
