@@ -55,11 +55,23 @@ class Link:
 
 def pair_offset(a_side: Side, b_side: Side) -> tuple[int, int]:
     """Where ``b`` goes relative to ``a`` for the edge ``a:a_side -- b_side:b``."""
+    return _PAIR_OFFSETS[a_side, b_side]
+
+
+def _work_out_offset(a_side: Side, b_side: Side) -> tuple[int, int]:
     if a_side == b_side:
         return (0, 1) if a_side in "LR" else (1, 0)
     dx = {"R": 1, "L": -1}.get(a_side, 0) or {"L": 1, "R": -1}.get(b_side, 0)
     dy = {"B": 1, "T": -1}.get(a_side, 0) or {"T": 1, "B": -1}.get(b_side, 0)
     return dx, dy
+
+
+_PAIR_OFFSETS: dict[tuple[str, str], tuple[int, int]] = {
+    (a, b): _work_out_offset(a, b)
+    for a in "LRTB"
+    for b in "LRTB"  # type: ignore[arg-type]
+}
+"""Placement asks this for every link at every candidate cell: worked out once."""
 
 
 def place(items: Sequence[str], links: Sequence[Link]) -> dict[str, Cell]:

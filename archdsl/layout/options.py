@@ -10,11 +10,11 @@ from archdsl.model import ArchitectureConfig
 DEFAULT_MAX_NODES = 2500
 """Services plus junctions above which :func:`archdsl.layout.layout` refuses (overridable).
 
-1,000 services with 1,500 edges lay out in about a second, 2,000 in three, 4,000 in seven
-(the picture still grows a little faster than the diagram, and long edges cross it); the limit
-keeps a mistaken input (a generated file with a million services) from tying up a CI job
-for minutes. Pass ``LayoutOptions(max_nodes=None)``
-(``--max-nodes`` on the command line) to lift it.
+1,000 services with 1,500 edges lay out in under a second, 2,000 in about two, 4,000 in
+about four (edges between far-apart services cross the whole picture, and routing them
+costs in proportion to their length: see docs/benchmarks.md); the limit keeps a mistaken
+input (a generated file with a million services) from tying up a CI job for minutes. Pass
+``LayoutOptions(max_nodes=None)`` (``--max-nodes`` on the command line) to lift it.
 """
 
 

@@ -78,6 +78,10 @@ class Router:
         self.bounds = _bounds(boxes)
         self._ports: frozenset[str] = frozenset()
         self._drawn: list[list[Point]] = []
+        self._hits_seen: dict[tuple[Point, Point], bool] = {}
+        """Legs of the edge being routed that were checked against the boxes."""
+        self._interference_seen: dict[tuple[Point, Point], tuple[float, int]] = {}
+        """... and against the edges drawn before (overlap, crossings)."""
         self.budget = Budget(SEARCH_LEGS)
 
     def route(self, start: End, end: End) -> tuple[Point, ...]:
@@ -92,6 +96,8 @@ class Router:
 
     def _middle(self, start: End, end: End) -> list[Point]:
         a, b = start.tip, end.tip
+        self._hits_seen = {}
+        self._interference_seen = {}
         shapes = (a, start.outward, b, end.outward, self.clearance, _MAX_TRIES)
         # Between far-apart ends with much in between, the shapes rarely get through:
         # try the few simplest, then go to the channels.
@@ -134,15 +140,32 @@ class Router:
         return min(clear, key=lambda item: item[0])[1] if clear else None
 
     def _blocked(self, points: Sequence[Point]) -> bool:
-        return any(self.index.hits(p, q) for p, q in itertools.pairwise(points))
+        # The shapes of one edge share many legs (all start out of the same stub): each
+        # leg is looked up once per edge.
+        known = self._hits_seen
+        for leg in itertools.pairwise(points):
+            hit = known.get(leg)
+            if hit is None:
+                hit = known[leg] = self.index.hits(*leg)
+            if hit:
+                return True
+        return False
 
     def _hit_count(self, points: Sequence[Point]) -> int:
         return sum(self.index.hits(p, q) for p, q in itertools.pairwise(points))
 
     def _interference(self, points: Sequence[Point]) -> tuple[float, int]:
-        legs = list(itertools.pairwise(points))
-        overlap = sum(self.log.overlap(p, q, self._ports) for p, q in legs)
-        crossings = sum(self.log.crossings(p, q) for p, q in legs)
+        overlap, crossings = 0.0, 0
+        known = self._interference_seen
+        for leg in itertools.pairwise(points):
+            found = known.get(leg)
+            if found is None:
+                found = known[leg] = (
+                    self.log.overlap(*leg, self._ports),
+                    self.log.crossings(*leg),
+                )
+            overlap += found[0]
+            crossings += found[1]
         return overlap, crossings
 
     def _search(self, a: Point, da: Vector, b: Point, db: Vector) -> list[Point] | None:
