@@ -21,7 +21,7 @@ import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
@@ -134,7 +134,6 @@ class Catalogue:
             for icon in entry.drawn_with:
                 self._drawn_with.setdefault(icon, []).append(entry)
         self._for_node: dict[tuple[str, str], ServiceEntry | None] = {}
-        self._compact_logos = {_compact(name): name for name in sorted(self.logos_names)}
         # A diagram repeats its mistakes; the edit-distance scan runs once per distinct name.
         self._suggestions: dict[str, str | None] = {}
 
@@ -239,6 +238,12 @@ class Catalogue:
                 if found:
                     return found
         return None
+
+    @cached_property
+    def _compact_logos(self) -> dict[str, str]:
+        """Every ``logos`` name by its letters and digits alone (only suggestions need it:
+        worked out on first use, not for every run)."""
+        return {_compact(name): name for name in sorted(self.logos_names)}
 
     def _same_name(self, candidate: str) -> str | None:
         name = self._compact_logos.get(_compact(candidate))

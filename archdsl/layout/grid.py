@@ -66,10 +66,9 @@ def _work_out_offset(a_side: Side, b_side: Side) -> tuple[int, int]:
     return dx, dy
 
 
+_SIDES: tuple[Side, ...] = ("L", "R", "T", "B")
 _PAIR_OFFSETS: dict[tuple[str, str], tuple[int, int]] = {
-    (a, b): _work_out_offset(a, b)
-    for a in "LRTB"
-    for b in "LRTB"  # type: ignore[arg-type]
+    (a, b): _work_out_offset(a, b) for a in _SIDES for b in _SIDES
 }
 """Placement asks this for every link at every candidate cell: worked out once."""
 

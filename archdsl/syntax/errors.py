@@ -13,7 +13,6 @@ the mistake ends, so that parsing resumes without a cascade.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -512,6 +511,8 @@ def _unknown_keyword(
     word = match.group(1)
     if word in STATEMENT_KEYWORDS:
         return None
+    import difflib  # only for a misspelt keyword
+
     close = difflib.get_close_matches(word, STATEMENT_KEYWORDS, n=1)
     hint = f"did you mean `{close[0]}`?" if close else None
     start = match.start(1) + 1
