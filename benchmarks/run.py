@@ -29,6 +29,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -124,32 +125,32 @@ def measure_stage(
     seconds: list[float] = []
     peaks: list[float] = []
     for _ in range(runs):
-        result = subprocess.run(
-            [sys.executable, "-c", STAGE_SCRIPT, stage, str(path)],
-            capture_output=True,
-            text=True,
-            cwd=REPO,
-            env=env,
-        )
-        if result.returncode != 0:
-            return {"error": 1.0}
-        data = json.loads(result.stdout.strip().splitlines()[-1])
-        if "unavailable" in data:
-            return None
-        if "refused" in data:
-            return {"refused": 1.0}
+        data = run_stage(stage, path, env)
+        if data is None or "seconds" not in data:
+            return data
         seconds.append(data["seconds"])
         peaks.append(data["peak_mb"])
     return {"seconds": statistics.median(seconds), "peak_mb": max(peaks)}
 
 
-def time_command(command: list[str], runs: int, env: dict[str, str] | None = None) -> float:
-    return statistics.median(_run_command(command, env)[0] for _ in range(runs))
-
-
-def cpu_command(command: list[str], runs: int, env: dict[str, str] | None = None) -> float:
-    """Median CPU seconds (user + system) of ``command``: steadier than wall time on a busy box."""
-    return statistics.median(_run_command(command, env)[1] for _ in range(runs))
+def run_stage(stage: str, path: Path, env: dict[str, str] | None) -> dict[str, float] | None:
+    """One fresh process of ``stage``: its seconds and peak MB, ``{"refused": 1}`` (a
+    back-end's own size limit), ``{"error": 1}``, or ``None`` (not available)."""
+    result = subprocess.run(
+        [sys.executable, "-c", STAGE_SCRIPT, stage, str(path)],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env=env,
+    )
+    if result.returncode != 0:
+        return {"error": 1.0}
+    data: dict[str, float] = json.loads(result.stdout.strip().splitlines()[-1])
+    if "unavailable" in data:
+        return None
+    if "refused" in data:
+        return {"refused": 1.0}
+    return data
 
 
 def _run_command(command: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
@@ -247,14 +248,14 @@ def layout_scaling(sizes: list[int], runs: int) -> list[str]:
     return rows
 
 
-def oracle_times(oracle: Path, path: Path, runs: int) -> dict[str, float]:
-    """Mermaid's parser alone and its full parse (whole command, Node start included)."""
+def oracle_commands(oracle: Path, path: Path) -> dict[str, list[str]]:
+    """Mermaid's parser alone and its full parse (whole commands, Node start included)."""
     node = shutil.which("node")
     if node is None:
         return {}
     return {
-        "mermaid_parse": time_command([node, str(oracle / "parse.mjs"), str(path)], runs),
-        "mermaid_validate": time_command([node, str(oracle / "validate.mjs"), str(path)], runs),
+        "mermaid_parse": [node, str(oracle / "parse.mjs"), str(path)],
+        "mermaid_validate": [node, str(oracle / "validate.mjs"), str(path)],
     }
 
 
@@ -338,19 +339,63 @@ def _fmt(value: dict[str, float] | None) -> str:
     return f"{value['seconds'] * 1000:,.0f} ms / {value['peak_mb']:,.0f} MB"
 
 
-def _ratios(size: int, seconds: dict[str, float]) -> str:
-    """archdsl's validate against each peer measured on the same file, as a sentence."""
-    validate = seconds.get("validate")
-    if validate is None:
+def _rounds(
+    stages: list[str],
+    peers: dict[str, list[str]],
+    path: Path,
+    runs: int,
+    env: dict[str, str],
+) -> dict[str, list[Any]]:
+    """Every stage and peer command once per round, ``runs`` rounds: a change in the
+    machine's load then hits them all alike, and per-round ratios stay meaningful.
+
+    Per stage: the results of :func:`run_stage` (stopping at the first that is not a
+    time); per peer command: wall seconds.
+    """
+    samples: dict[str, list[Any]] = {name: [] for name in [*stages, *peers]}
+    for _ in range(runs):
+        for stage in stages:
+            if samples[stage] and (
+                samples[stage][-1] is None or "seconds" not in samples[stage][-1]
+            ):
+                continue  # unavailable, refused or failed: once is enough
+            samples[stage].append(run_stage(stage, path, env))
+        for key, command in peers.items():
+            samples[key].append(_run_command(command)[0])
+    return samples
+
+
+def _summary(results: list[dict[str, float] | None]) -> dict[str, float] | None:
+    """The median seconds and highest peak of a stage's rounds (or why there are none)."""
+    if not results or results[-1] is None or "seconds" not in results[-1]:
+        return results[-1] if results else None
+    return {
+        "seconds": statistics.median(r["seconds"] for r in results if r),
+        "peak_mb": max(r["peak_mb"] for r in results if r),
+    }
+
+
+def _seconds(samples: list[Any]) -> list[float]:
+    return [s["seconds"] if isinstance(s, dict) else s for s in samples if s is not None]
+
+
+def _ratios(size: int, samples: dict[str, list[Any]]) -> str:
+    """archdsl's validate against each peer measured on the same file, as a sentence: the
+    median of the rounds' ratios."""
+    validate = _seconds(samples.get("validate", []))
+    if not validate or "error" in (samples["validate"][-1] or {}):
         return ""
     peers = {
         "merman": "merman's validate",
         "mermaid_parse": "Mermaid's parser (whole command)",
         "mermaid_validate": "Mermaid's full parse (whole command)",
     }
-    found = [
-        f"{validate / seconds[key]:.2f}× {name}" for key, name in peers.items() if seconds.get(key)
-    ]
+    found = []
+    for key, name in peers.items():
+        theirs = _seconds(samples.get(key, []))
+        if len(theirs) == len(validate):
+            ratio = statistics.median(v / t for v, t in zip(validate, theirs, strict=True))
+            found.append(f"{ratio:.2f}× {name}")
     if not found:
         return ""
     return f"{size:,} services: archdsl validate takes " + ", ".join(found) + "."
@@ -417,26 +462,20 @@ def _measure_and_write(args: argparse.Namespace, oracle: Path | None, env: dict[
         for size in args.sizes:
             path = Path(scratch) / f"gen-{size}.mmd"
             path.write_text(generate(size), encoding="utf-8")
+            stages = [
+                stage
+                for stage in args.stages
+                if not (stage in LIMITED and 0 < args.render_limit < size)
+            ]
+            peers = oracle_commands(oracle, path) if oracle else {}
+            samples = _rounds(stages, peers, path, args.runs, env)
             cells = [f"{size:,}"]
-            seconds: dict[str, float] = {}
             for stage in args.stages:
-                if stage in LIMITED and 0 < args.render_limit < size:
-                    cells.append(_fmt(SKIPPED))
-                    continue
-                measured = measure_stage(stage, path, args.runs, env)
-                if measured is not None and "seconds" in measured:
-                    seconds[stage] = measured["seconds"]
-                cells.append(_fmt(measured))
-            if oracle:
-                times = oracle_times(oracle, path, args.runs)
-                seconds.update(times)
-                cells += [
-                    f"{times.get(k, 0) * 1000:,.0f} ms"
-                    for k in ("mermaid_parse", "mermaid_validate")
-                ]
+                cells.append(_fmt(_summary(samples[stage]) if stage in stages else SKIPPED))
+            cells += [f"{statistics.median(samples[key]) * 1000:,.0f} ms" for key in peers]
             rows.append("| " + " | ".join(cells) + " |")
             print(rows[-1], flush=True)
-            ratio = _ratios(size, seconds)
+            ratio = _ratios(size, samples)
             if ratio:
                 ratios.append(ratio)
                 print(ratio, flush=True)
