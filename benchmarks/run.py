@@ -10,7 +10,10 @@ bindings) is installed, its in-process ``validate`` is measured as a peer on the
 same files; otherwise its column says "n/a".
 
 Each measurement runs in a fresh Python process (so peak memory is the stage's
-own), several times; the table shows the median wall time and the peak RSS.
+own), with Python's bytecode cache filled as in an installed copy. Every stage and
+peer runs once per round, ``--runs`` rounds, so that a change in the machine's load
+hits them all alike; the table shows median wall times and the highest peak RSS, and
+ratios are medians of the rounds' ratios.
 Stages that are not available in this build (a back-end not installed) are
 shown as "n/a" rather than failing the run.
 """
@@ -376,14 +379,20 @@ def _summary(results: list[dict[str, float] | None]) -> dict[str, float] | None:
 
 
 def _seconds(samples: list[Any]) -> list[float]:
-    return [s["seconds"] if isinstance(s, dict) else s for s in samples if s is not None]
+    """The times among a stage's or a peer's samples (a stage's refusals and failures
+    are not times)."""
+    return [
+        sample["seconds"] if isinstance(sample, dict) else sample
+        for sample in samples
+        if isinstance(sample, float) or (isinstance(sample, dict) and "seconds" in sample)
+    ]
 
 
 def _ratios(size: int, samples: dict[str, list[Any]]) -> str:
     """archdsl's validate against each peer measured on the same file, as a sentence: the
     median of the rounds' ratios."""
     validate = _seconds(samples.get("validate", []))
-    if not validate or "error" in (samples["validate"][-1] or {}):
+    if not validate:
         return ""
     peers = {
         "merman": "merman's validate",

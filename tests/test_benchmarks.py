@@ -1,0 +1,69 @@
+"""The benchmark harness's own bookkeeping (its timings are never asserted)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from benchmarks import run
+from benchmarks.generate import generate
+
+
+def test_summary_takes_the_median_time_and_the_highest_peak() -> None:
+    rounds: list[dict[str, float] | None] = [
+        {"seconds": 0.3, "peak_mb": 40.0},
+        {"seconds": 0.1, "peak_mb": 45.0},
+        {"seconds": 0.2, "peak_mb": 41.0},
+    ]
+    assert run._summary(rounds) == {"seconds": 0.2, "peak_mb": 45.0}
+
+
+def test_summary_says_why_a_stage_has_no_time() -> None:
+    assert run._summary([None]) is None
+    assert run._summary([{"refused": 1.0}]) == {"refused": 1.0}
+    assert run._fmt(run._summary([{"error": 1.0}])) == "failed"
+    assert run._fmt(run._summary([{"refused": 1.0}])) == "refused (size limit)"
+    assert run._fmt(None) == "n/a"
+
+
+def test_ratios_are_medians_of_the_rounds_ratios() -> None:
+    samples: dict[str, list[Any]] = {
+        "validate": [{"seconds": 1.0, "peak_mb": 1.0}, {"seconds": 3.0, "peak_mb": 1.0}],
+        "mermaid_parse": [2.0, 2.0],
+        # A round whose two sides both ran slow keeps its ratio: 1.0/2.0 and 3.0/6.0.
+        "merman": [{"seconds": 2.0, "peak_mb": 1.0}, {"seconds": 6.0, "peak_mb": 1.0}],
+    }
+    sentence = run._ratios(10, samples)
+    assert "0.50× merman's validate" in sentence
+    assert "1.00× Mermaid's parser" in sentence
+
+
+def test_no_ratio_without_a_validate_time() -> None:
+    assert run._ratios(10, {"validate": [{"error": 1.0}], "mermaid_parse": [1.0]}) == ""
+    assert run._ratios(10, {"validate": [None], "mermaid_parse": [1.0]}) == ""
+
+
+def test_a_stage_runs_in_a_fresh_process_and_reports_time_and_memory(tmp_path: Path) -> None:
+    path = tmp_path / "ten.mmd"
+    path.write_text(generate(10), encoding="utf-8")
+    result = run.run_stage("validate", path, None)
+    assert result is not None
+    assert result["seconds"] > 0 and result["peak_mb"] > 0
+
+
+def test_the_layout_script_reports_the_picture_and_the_drawn_length(tmp_path: Path) -> None:
+    path = tmp_path / "ten.mmd"
+    path.write_text(generate(10), encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-c", run.LAYOUT_SCRIPT, str(path), "1"],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=run.REPO,
+    )
+    data = json.loads(result.stdout.strip().splitlines()[-1])
+    assert data["cpu"] > 0 and data["width"] > 0 and data["height"] > 0
+    assert data["length"] > 0
