@@ -83,6 +83,11 @@ def _root(
     """Check, format, render and export Mermaid architecture-beta diagrams."""
 
 
+def _dash_means_stdout(value: Path | None) -> Path | None:
+    """``-o -`` is standard output, as ``-`` is standard input for the paths."""
+    return None if value is not None and str(value) == "-" else value
+
+
 def _load_config() -> Config:
     from archdsl.checking import load_config
 
@@ -239,7 +244,10 @@ def render(
     output: Annotated[
         Path | None,
         typer.Option(
-            "-o", "--output", help="Output file (a folder for Markdown with several diagrams)."
+            "-o",
+            "--output",
+            help="Output file (a folder for Markdown with several diagrams; - for stdout).",
+            callback=_dash_means_stdout,
         ),
     ] = None,
     output_format: Annotated[
@@ -331,7 +339,10 @@ class TemplateFormat(StrEnum):
 def export_cloudformation(
     path: Annotated[str, typer.Argument(help="A diagram file, or - for stdin.")],
     output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="Write here instead of stdout.")
+        Path | None,
+        typer.Option(
+            "-o", "--output", help="Write here instead of stdout.", callback=_dash_means_stdout
+        ),
     ] = None,
     output_format: Annotated[
         TemplateFormat | None,
@@ -380,7 +391,13 @@ def import_cloudformation(
         str, typer.Argument(help="A CloudFormation template (YAML or JSON), or - for stdin.")
     ],
     output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="Write the .mmd here instead of stdout.")
+        Path | None,
+        typer.Option(
+            "-o",
+            "--output",
+            help="Write the .mmd here instead of stdout.",
+            callback=_dash_means_stdout,
+        ),
     ] = None,
 ) -> None:
     """An architecture-beta diagram from a CloudFormation template.
@@ -420,7 +437,10 @@ def import_cloudformation(
 def export_json(
     path: Annotated[str | None, typer.Argument(help="A diagram file, or - for stdin.")] = None,
     output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="Write here instead of stdout.")
+        Path | None,
+        typer.Option(
+            "-o", "--output", help="Write here instead of stdout.", callback=_dash_means_stdout
+        ),
     ] = None,
     schema: Annotated[
         bool, typer.Option("--schema", help="Print the model's JSON Schema.")

@@ -368,3 +368,26 @@ def test_every_command_works_in_a_fresh_process(command: list[str], tmp_path: Pa
         assert written[0].stat().st_size > 0
     elif "--check" not in args:  # a formatted file: nothing to say
         assert result.stdout.strip()
+
+
+@pytest.mark.parametrize(
+    ("command", "starts"),
+    [
+        (["render", "{example}"], "<svg "),
+        (["render", "{example}", "--format", "json"], "{"),
+        (["export", "cloudformation", "{example}"], "# CloudFormation template"),
+        (["export", "json", "{example}"], "{"),
+        (["import", "cloudformation", "{template}"], "architecture-beta"),
+    ],
+)
+def test_dash_as_output_is_standard_output(
+    command: list[str], starts: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    template = tmp_path / "template.yaml"
+    assert run("export", "cloudformation", str(EXAMPLE), "-o", str(template))[0] == 0
+    monkeypatch.chdir(tmp_path)
+    filled = [part.format(example=EXAMPLE, template=template) for part in command]
+    code, out, err = run(*filled, "-o", "-")
+    assert code == 0, err
+    assert out.startswith(starts)
+    assert not (tmp_path / "-").exists()
