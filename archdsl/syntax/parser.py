@@ -279,7 +279,9 @@ def _starts_with_header(text: str, offset: int = 0) -> bool:
     )
 
 
-_WORD_CHARACTER = re.compile(r"[\w-]")
+# JavaScript's \w, which Mermaid's lexer uses, is ASCII only: after `architecture-beta`,
+# an `é` is a stray character, not part of a longer word.
+_WORD_CHARACTER = re.compile(r"[A-Za-z0-9_-]")
 
 
 def _header_problem(text: str, parser: _Parser) -> Diagnostic | None:

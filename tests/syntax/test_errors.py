@@ -238,3 +238,23 @@ def test_end_of_file_error_is_on_the_last_line() -> None:
     diagnostic = only_diagnostic(H + "service a[x\u2028y]\na:R --")
     assert (diagnostic.line, diagnostic.column) == (3, 7)
     assert "unexpected end of file" in diagnostic.message
+
+
+@pytest.mark.parametrize("preamble", ["", "%% a comment\n", "\n\n", "---\ntitle: t\n---\n"])
+@pytest.mark.parametrize(
+    ("after", "is_header"),
+    [("\n", True), (" \n", True), ("\t%% note\n", True), ("%%x\n", True),
+     ("x\n", False), ("-x\n", False), ("_\n", False), ("9\n", False),
+     ("é\n", True)],  # JavaScript's \w is ASCII: Mermaid reads the keyword, then trips on é
+)  # fmt: skip
+def test_the_header_is_the_keyword_followed_by_no_word_character(
+    preamble: str, after: str, is_header: bool
+) -> None:
+    # Files that start with the header take a short path; the others go through the
+    # preamble patterns: both must agree on what counts as the header.
+    document = api.validate(preamble + "architecture-beta" + after)
+    codes = [d.code for d in document.diagnostics]
+    assert ("AD002" not in codes) is is_header, codes
+    if after == "é\n":
+        (error,) = [d for d in document.diagnostics if d.code == "AD001"]
+        assert error.span.column == len("architecture-beta") + 1
