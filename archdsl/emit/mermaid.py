@@ -399,8 +399,12 @@ class _Spelling:
         keeps them (only a title built in code can have them).
         """
         text = _js_strip(_lf(title.text))
+        version = self.mermaid_version
+        # A look-alike quoted title is an unquoted one to the lexer: only where any
+        # unquoted title is read (11.17 on).
+        look_alikes = version is None or version >= ANY_UNQUOTED_TITLE_SINCE
         for quote in self._quote_order(title.quote, text):
-            token = _title_token(text, quote)
+            token = _title_token(text, quote, look_alikes)
             if token is not None:
                 return token
         raise UnformattableError(f"no Mermaid title can hold {text!r}")
@@ -423,14 +427,23 @@ class _Spelling:
         return (preferred, *(style for style in styles if style != preferred))
 
 
-def _title_token(text: str, quote: QuoteStyle | None) -> str | None:
-    """A ``[...]`` token in ``quote`` style that reads back as exactly ``text``, or None."""
+def _title_token(text: str, quote: QuoteStyle | None, look_alikes: bool = True) -> str | None:
+    """A ``[...]`` token in ``quote`` style that reads back as exactly ``text``, or None;
+    with ``look_alikes``, also an unquoted title that reads as quoted (see
+    :func:`_escape_quotes_only`)."""
     if quote is None:
         token = _unquoted_title(text)
-    else:
-        body = _escape_quoted(text, quote)
-        token = f"[{quote}{body}{quote}]" if body is not None and _is_trimmed(text) else None
-    return token if token is not None and _reads_as_title(token, text, quote) else None
+        return token if token is not None and _reads_as_title(token, text, quote) else None
+    if not _is_trimmed(text):
+        return None
+    bodies = [_escape_quoted(text, quote)]
+    if look_alikes:
+        bodies.append(_escape_quotes_only(text, quote))
+    for body in bodies:
+        token = f"[{quote}{body}{quote}]" if body is not None else None
+        if token is not None and _reads_as_title(token, text, quote):
+            return token
+    return None
 
 
 def _unquoted_title(text: str) -> str | None:
@@ -466,6 +479,22 @@ def _escape_quoted(text: str, quote: str) -> str | None:
         else:
             out.append("\\" * run + char)
     return "".join(out)
+
+
+def _escape_quotes_only(text: str, quote: str) -> str:
+    """:func:`_escape_quoted` without its refusals.
+
+    Where an odd run of backslashes meets the string's own quote, the quoted string
+    ends early and the whole label lexes as an unquoted title; one that begins and
+    ends with the quote still reads as quoted (``['\\'']`` is ``\\'``). The caller
+    keeps such a spelling only when it reads back as the same title.
+    """
+    return "".join(
+        "\\" * (run + 1) + char
+        if char and char in _QUOTES and (run or char == quote)
+        else "\\" * run + char
+        for run, char in _backslash_runs(text)
+    )
 
 
 def _backslash_runs(text: str) -> Iterator[tuple[int, str]]:

@@ -187,7 +187,8 @@ def test_front_matter_keeps_trailing_spaces_only_where_yaml_needs_them() -> None
         (Title(text="x", quote="'"), "['x']"),
         (Title(text="it's", quote="'"), "['it\\'s']"),
         (Title(text='say "hi"', quote='"'), '["say \\"hi\\""]'),
-        (Title(text='a\\"b', quote='"'), "['a\\\\\"b']"),  # only single quotes can hold it
+        # A quoted string cannot hold it in double quotes, but a look-alike can (below).
+        (Title(text='a\\"b', quote='"'), '["a\\\\"b"]'),
         (Title(text="back\\\\slash", quote='"'), '["back\\\\slash"]'),
     ],
 )
@@ -216,6 +217,22 @@ def test_text_icon_spelling(icon_text: str, written: str) -> None:
     reparsed = parse(text).diagram
     assert reparsed is not None
     assert reparsed.statements[0].icon_text == icon_text  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("version", "written"),
+    [(None, '["a\\\\"b"]'), ((11, 17), '["a\\\\"b"]'), ((11, 16), "['a\\\\\"b']")],
+)
+def test_look_alike_quoted_titles_only_where_any_unquoted_title_reads(
+    version: tuple[int, ...] | None, written: str
+) -> None:
+    # `["a\\"b"]` lexes as an unquoted title (the string ends at `\\"`) that reads as
+    # double-quoted `a\"b`: before 11.17 Mermaid reads no such title, so the quote
+    # style gives way to a real single-quoted string.
+    diagram = Diagram(statements=(Service(id="a", title=Title(text='a\\"b', quote='"')),))
+    assert format_diagram(diagram, mermaid_version=version) == (
+        f"architecture-beta\n    service a{written}\n"
+    )
 
 
 @pytest.mark.parametrize(

@@ -51,6 +51,21 @@ def test_an_unclosed_directive_followed_by_blanks_formats_stably() -> None:
     assert check_format_if_accepted(text) == "architecture-beta %%{i\n"
 
 
+@pytest.mark.parametrize("label", ["['\\\\'']", "['a\\\\'']", '["\\\\""]', "['\\\\\\\\'']"])
+def test_a_quoted_title_whose_backslashes_end_the_string_early_keeps_its_quotes(
+    label: str,
+) -> None:
+    # scripts/fuzz_long.py found it (session 3): `['\\'']` lexes as an unquoted title
+    # that still reads as single-quoted (value `\'`); fmt knew no single-quoted spelling
+    # for that value and wrote `["\\'"]`, same text but another quote style.
+    text = f"architecture-beta\n    group z(cloud){label}\n"
+    before = validate(text).diagram
+    assert before is not None
+    assert check_format_if_accepted(text) == text
+    after = validate(format_text(text)).diagram
+    assert after is not None and after.groups[0].title == before.groups[0].title
+
+
 def test_a_directive_with_a_tab_reads_as_mermaid_reads_it() -> None:
     # scripts/fuzz_long.py found it: PyYAML refused the tab, so the theme was unset, and
     # after fmt (which drops the tab) it was set. Mermaid reads directives with
