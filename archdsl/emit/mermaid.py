@@ -486,7 +486,7 @@ def _escape_quotes_only(text: str, quote: str) -> str:
 
     Where an odd run of backslashes meets the string's own quote, the quoted string
     ends early and the whole label lexes as an unquoted title; one that begins and
-    ends with the quote still reads as quoted (``['\\'']`` is ``\\'``). The caller
+    ends with the quote still reads as quoted (``['\\\\'']`` is ``\\'``). The caller
     keeps such a spelling only when it reads back as the same title.
     """
     return "".join(
