@@ -204,7 +204,12 @@ def _comment_text(comment: Comment) -> str:
     # A directive may run over several lines; its inner lines keep their own indentation.
     # Some comment tokens end with the line break they swallow (`%%{ }%%` in Mermaid):
     # the line break is the layout's to write.
-    return "\n".join(line.rstrip() for line in _lf(comment.text).rstrip().split("\n"))
+    text = _lf(comment.text)
+    # Mermaid reads a directive with JSON.parse, to which only spaces, tabs and line breaks
+    # are blank: a form feed or U+00A0 at a line end is part of it (it can make it invalid).
+    blanks = " \t" if text.startswith("%%{") else None
+    ends = None if blanks is None else blanks + "\n"
+    return "\n".join(line.rstrip(blanks) for line in text.rstrip(ends).split("\n"))
 
 
 def _end_line(comment: Comment, written: str) -> int:
@@ -440,9 +445,14 @@ def _title_token(text: str, quote: QuoteStyle | None, look_alikes: bool = True) 
     if look_alikes:
         bodies.append(_escape_quotes_only(text, quote))
     for body in bodies:
-        token = f"[{quote}{body}{quote}]" if body is not None else None
-        if token is not None and _reads_as_title(token, text, quote):
-            return token
+        if body is None:
+            continue
+        # A last line such as `%%` would end in `%%']`, a comment that Mermaid deletes; a
+        # line break before the closing quote keeps it text (and the title is trimmed).
+        for ending in ("", "\n"):
+            token = f"[{quote}{body}{ending}{quote}]"
+            if _reads_as_title(token, text, quote):
+                return token
     return None
 
 

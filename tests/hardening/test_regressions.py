@@ -66,6 +66,23 @@ def test_a_quoted_title_whose_backslashes_end_the_string_early_keeps_its_quotes(
     assert after is not None and after.groups[0].title == before.groups[0].title
 
 
+def test_a_form_feed_in_a_directive_stays_as_json_parse_sees_it() -> None:
+    # scripts/fuzz_long.py found it (session 3): JSON.parse refuses a form feed, so Mermaid
+    # ignores this directive; fmt trimmed it off the line end and the theme became set.
+    text = "architecture-beta%%{init{\x0c\n'theme':''}}%%"
+    assert check_format_if_accepted(text) == "architecture-beta %%{init{\x0c\n'theme':''}}%%\n"
+    document = validate(text)
+    assert document.diagram is not None and document.diagram.theme is None
+
+
+def test_a_quoted_title_whose_last_line_is_a_comment_mark_formats() -> None:
+    # scripts/fuzz_long.py found it (session 3): the title's last line is `%%`; written
+    # as `%%']` it would be a comment Mermaid deletes, and fmt gave up. A line break before
+    # the closing quote keeps it text.
+    text = "architecture-beta\n    service a(server)['one\n    %%\n']\n"
+    assert check_format_if_accepted(text) == text
+
+
 def test_a_directive_with_a_tab_reads_as_mermaid_reads_it() -> None:
     # scripts/fuzz_long.py found it: PyYAML refused the tab, so the theme was unset, and
     # after fmt (which drops the tab) it was set. Mermaid reads directives with
