@@ -381,20 +381,15 @@ def _cyclic_core(count: int, arcs: list[tuple[int, int]]) -> bytearray:
         if removed[item]:
             continue
         removed[item] = 1
-        for arc in outgoing[item]:
-            if alive[arc]:
-                alive[arc] = 0
-                following = arcs[arc][1]
-                in_degree[following] -= 1
-                if not in_degree[following]:
-                    stuck.append(following)
-        for arc in incoming[item]:
-            if alive[arc]:
-                alive[arc] = 0
-                previous = arcs[arc][0]
-                out_degree[previous] -= 1
-                if not out_degree[previous]:
-                    stuck.append(previous)
+        # Its arcs out cost their heads an arc in, its arcs in cost their tails one out.
+        for its_arcs, end, degree in ((outgoing, 1, in_degree), (incoming, 0, out_degree)):
+            for arc in its_arcs[item]:
+                if alive[arc]:
+                    alive[arc] = 0
+                    other = arcs[arc][end]
+                    degree[other] -= 1
+                    if not degree[other]:
+                        stuck.append(other)
     return alive
 
 

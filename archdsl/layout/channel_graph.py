@@ -121,14 +121,6 @@ class ChannelGraph:
             graph.add_edge(u, v, length=leg.length, bend=leg.bend, used=leg.used, cost=leg.cost)
         return graph
 
-    def astar(
-        self, source: Node, target: Node, budget: int, factor: float
-    ) -> tuple[list[Node] | None, int]:
-        """:meth:`search`, run for at most ``budget`` steps: the route (None if the
-        budget ran out first) and the steps taken."""
-        search = self.search(source, target, factor)
-        return search.run(budget), search.steps
-
     def search(self, source: Node, target: Node, factor: float) -> Search:
         """A search from ``source`` to ``target`` that :meth:`Search.run` advances."""
         return Search(self, self._ids[source], self._ids[target], factor)

@@ -308,16 +308,9 @@ class ChannelNetwork:
             self.legs.discard_if_alone(v)
 
 
-def _distance(u: Node, v: Node) -> float:
-    """Four times the straight distance: a greedier search, which is plenty for channels.
-
-    (:meth:`ChannelNetwork._astar` works it out inline.)
-    """
-    return _HEURISTIC_FACTOR * (abs(u[0] - v[0]) + abs(u[1] - v[1]))
-
-
 _HEURISTIC_FACTOR = 4
-""":func:`_distance` counts each unit of distance this many times."""
+"""A*'s estimate is this many times the straight (x plus y) distance to the target: a
+greedier search, which is plenty for channels."""
 
 
 def crowding(used: int) -> float:
