@@ -67,15 +67,23 @@ class ChannelGraph:
     def add_line(self, axis: int, points: list[Point], bend: float) -> None:
         """The legs between neighbouring ``points`` of one line of ``axis`` (in order),
         then a bend of cost ``bend`` at each point: :meth:`add` for each, in that order."""
-        numbers = [self._number((*point, axis)) for point in points]
-        legs = zip(itertools.pairwise(numbers), itertools.pairwise(points), strict=True)
-        for (a, b), (p, q) in legs:
-            length = abs(q[0] - p[0]) + abs(q[1] - p[1])
-            self._join(a, b, Leg(length, 0.0, 0, length))
-        for number, point in zip(numbers, points, strict=True):
-            crossing = self._number((*point, 1 - axis))
-            pair = (number, crossing) if axis == 0 else (crossing, number)
-            self._join(*pair, Leg(0.0, bend, 0, bend))
+        # :meth:`_number` and :meth:`_join` inlined: this builds every leg of the network.
+        ids, number, join = self._ids, self._number, self._join
+        numbers = []
+        for x, y in points:
+            found = ids.get((x, y, axis))
+            numbers.append(number((x, y, axis)) if found is None else found)
+        for i in range(1, len(points)):
+            (px, py), (qx, qy) = points[i - 1], points[i]
+            length = abs(qx - px) + abs(qy - py)
+            join(numbers[i - 1], numbers[i], Leg(length, 0.0, 0, length))
+        across = 1 - axis
+        for own, (x, y) in zip(numbers, points, strict=True):
+            crossing = ids.get((x, y, across))
+            if crossing is None:
+                crossing = number((x, y, across))
+            pair = (own, crossing) if axis == 0 else (crossing, own)
+            join(*pair, Leg(0.0, bend, 0, bend))
 
     def _join(self, a: int, b: int, leg: Leg) -> None:
         old = self._adjacent[a].get(b)

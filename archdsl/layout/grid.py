@@ -141,16 +141,27 @@ def _place_part(start: str, neighbours: dict[str, list[Link]]) -> dict[str, Cell
 
 
 def _free_cell(link: Link, cells: dict[str, Cell], taken: set[Cell], others: list[Link]) -> Cell:
-    """The best free cell for ``link.b``, near where ``link`` wants it."""
+    """The best free cell for ``link.b``, near where ``link`` wants it: the first that
+    keeps the direction of every link from ``link.b`` to a node already placed, else the
+    one that breaks fewest."""
     ax, ay = cells[link.a]
-    placed_others = [(o, cells[o.b]) for o in others if o.b in cells and o.b != link.a]
+    # Each placed neighbour as (wanted dx, wanted dy, its cell). A link is honoured when
+    # the neighbour lies the wanted way on each axis (same row or column for a 0): tested
+    # inline, as this runs for every candidate cell of every node.
+    wishes = [(*o.offset, *cells[o.b]) for o in others if o.b in cells and o.b != link.a]
     dx, dy = link.offset
     best: tuple[int, int, Cell] | None = None
     for rank, (ox, oy) in enumerate(_candidates(dx, dy, link.a_side in "TB")):
         cell = (ax + ox, ay + oy)
         if cell in taken:
             continue
-        misses = sum(not _honours(o, cell, other_cell) for o, other_cell in placed_others)
+        misses = 0
+        for wanted_x, wanted_y, x, y in wishes:
+            along_x, along_y = x - cell[0], y - cell[1]
+            if not (along_x == 0 if wanted_x == 0 else along_x * wanted_x > 0) or not (
+                along_y == 0 if wanted_y == 0 else along_y * wanted_y > 0
+            ):
+                misses += 1
         if misses == 0:
             return cell
         if best is None or misses < best[0]:
@@ -160,17 +171,6 @@ def _free_cell(link: Link, cells: dict[str, Cell], taken: set[Cell], others: lis
     if best is not None:
         return best[2]
     return _far_cell(taken)
-
-
-def _honours(link_from_b: Link, b_cell: Cell, other_cell: Cell) -> bool:
-    """Does ``b`` at ``b_cell`` keep the direction of its link to an already placed node?"""
-    wanted_x, wanted_y = link_from_b.offset
-    dx, dy = other_cell[0] - b_cell[0], other_cell[1] - b_cell[1]
-    return _same_sign(dx, wanted_x) and _same_sign(dy, wanted_y)
-
-
-def _same_sign(value: int, wanted: int) -> bool:
-    return value == 0 if wanted == 0 else value * wanted > 0
 
 
 def _far_cell(taken: set[Cell]) -> Cell:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 
 from archdsl.layout.model import Box, Point
@@ -17,6 +18,8 @@ class ObstacleIndex:
         self.boxes: list[Box] = []
         self._buckets: dict[tuple[int, int], list[int]] = {}
         self._census: _Census | None = None
+        self._bands: tuple[dict[int, list[int]], ...] | None = None
+        self._lines: dict[tuple[int, float], tuple[list[float], list[float]]] = {}
         for box in boxes:
             self.add(box)
 
@@ -27,6 +30,8 @@ class ObstacleIndex:
         for key in self._keys(box):
             self._buckets.setdefault(key, []).append(index)
         self._census = None
+        self._bands = None
+        self._lines.clear()
 
     def _span(self, low: float, high: float) -> range:
         return range(math.floor(low / self.cell), math.floor(high / self.cell) + 1)
@@ -65,23 +70,55 @@ class ObstacleIndex:
 
     def hits(self, a: Point, b: Point) -> bool:
         """Does the axis-parallel segment ``a``–``b`` pass through a box's interior?"""
-        x0, x1 = (a[0], b[0]) if a[0] <= b[0] else (b[0], a[0])
-        y0, y1 = (a[1], b[1]) if a[1] <= b[1] else (b[1], a[1])
-        boxes, buckets, cell = self.boxes, self._buckets, self.cell
-        # The bucket ranges of :meth:`_span`, inlined: this runs for every candidate leg.
-        rows = range(math.floor(y0 / cell), math.floor(y1 / cell) + 1)
-        for i in range(math.floor(x0 / cell), math.floor(x1 / cell) + 1):
-            for j in rows:
-                for index in buckets.get((i, j), ()):
-                    box = boxes[index]
-                    if (
-                        x0 < box.x + box.width
-                        and box.x < x1
-                        and y0 < box.y + box.height
-                        and box.y < y1
-                    ):
-                        return True
-        return False
+        if a[1] == b[1]:
+            line = (0, a[1])
+            low, high = (a[0], b[0]) if a[0] <= b[0] else (b[0], a[0])
+        else:
+            line = (1, a[0])
+            low, high = (a[1], b[1]) if a[1] <= b[1] else (b[1], a[1])
+        starts, ends = self._lines.get(line) or self._stretches(*line)
+        # The first stretch that ends past ``low``; the later ones start later still.
+        first = bisect_right(ends, low)
+        return first < len(starts) and starts[first] < high
+
+    def _stretches(self, axis: int, at: float) -> tuple[list[float], list[float]]:
+        """The stretches of the line of ``axis`` (0: horizontal) at ``at`` that lie inside
+        boxes, as sorted starts and ends; worked out once per line.
+
+        Routing asks about thousands of legs but on far fewer lines (the legs of an
+        edge's shapes, and of different edges, run along the same rows and columns): one
+        search in a line's stretches replaces a walk through every bucket along a leg.
+        Only boxes that overlap each other are merged, so that a point where two boxes
+        touch stays free, as it is for each box alone.
+        """
+        spans = []
+        for index in self._band(axis, math.floor(at / self.cell)):
+            box = self.boxes[index]
+            if axis == 0 and box.y < at < box.y + box.height:
+                spans.append((box.x, box.x + box.width))
+            elif axis == 1 and box.x < at < box.x + box.width:
+                spans.append((box.y, box.y + box.height))
+        spans.sort()
+        starts: list[float] = []
+        ends: list[float] = []
+        for start, end in spans:
+            if ends and start < ends[-1]:
+                ends[-1] = max(ends[-1], end)
+            else:
+                starts.append(start)
+                ends.append(end)
+        found = self._lines[axis, at] = (starts, ends)
+        return found
+
+    def _band(self, axis: int, number: int) -> list[int]:
+        """The boxes in bucket row (axis 0) or column (axis 1) ``number``, each once."""
+        if self._bands is None:
+            bands: tuple[dict[int, set[int]], dict[int, set[int]]] = ({}, {})
+            for (i, j), indices in self._buckets.items():
+                bands[0].setdefault(j, set()).update(indices)
+                bands[1].setdefault(i, set()).update(indices)
+            self._bands = tuple({k: sorted(v) for k, v in band.items()} for band in bands)
+        return self._bands[axis].get(number, [])
 
     def covers(self, point: Point) -> bool:
         x, y = point

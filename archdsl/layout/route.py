@@ -80,8 +80,9 @@ class Router:
         self._drawn: list[list[Point]] = []
         self._hits_seen: dict[tuple[Point, Point], bool] = {}
         """Legs of the edge being routed that were checked against the boxes."""
-        self._interference_seen: dict[tuple[Point, Point], tuple[float, int]] = {}
-        """... and against the edges drawn before (overlap, crossings)."""
+        self._overlap_seen: dict[tuple[Point, Point], float] = {}
+        self._crossings_seen: dict[tuple[Point, Point], int] = {}
+        """... and against the edges drawn before."""
         self.budget = Budget(SEARCH_LEGS)
 
     def route(self, start: End, end: End) -> tuple[Point, ...]:
@@ -97,7 +98,8 @@ class Router:
     def _middle(self, start: End, end: End) -> list[Point]:
         a, b = start.tip, end.tip
         self._hits_seen = {}
-        self._interference_seen = {}
+        self._overlap_seen = {}
+        self._crossings_seen = {}
         shapes = (a, start.outward, b, end.outward, self.clearance, _MAX_TRIES)
         # Between far-apart ends with much in between, the shapes rarely get through:
         # try the few simplest, then go to the channels.
@@ -126,18 +128,37 @@ class Router:
 
     def _best_clear(self, candidates: Iterable[list[Point]]) -> list[Point] | None:
         """The best of the first few clear shapes: one that shares and crosses nothing
-        wins at once; otherwise least sharing, fewest crossings, fewest bends."""
-        clear: list[tuple[tuple[bool, int, int, float, int], list[Point]]] = []
+        wins at once; otherwise least sharing, fewest crossings, fewest bends.
+
+        Counting crossings is the dear part, so a shape's are counted only as far as
+        they could still make it the best (the choice is the same as counting them all).
+        """
+        best: tuple[tuple[bool, int, int, float, int], list[Point]] | None = None
+        clear = 0
+        bends = 0
         for order, route in enumerate(candidates):
             if self._blocked(route):
                 continue
-            overlap, crossings = self._interference(route)
-            if overlap == 0 and crossings == 0 and (not clear or len(route) <= len(clear[0][1])):
-                return route
-            clear.append(((overlap > 0, crossings, len(route), overlap, order), route))
-            if len(clear) >= _ENOUGH_CLEAR:
+            clear += 1
+            overlap = self._overlap(route)
+            if best is None:
+                bends = len(route)
+                crossings = self._crossings(route, None)
+            elif overlap > 0 and not best[0][0]:
+                crossings = -1  # shares legs; the best so far shares none
+            elif overlap == 0 and best[0][0]:
+                crossings = self._crossings(route, None)  # the first that shares none
+            else:
+                crossings = self._crossings(route, best[0][1] + 1)
+            if crossings >= 0:
+                if overlap == 0 and crossings == 0 and len(route) <= bends:
+                    return route
+                key = (overlap > 0, crossings, len(route), overlap, order)
+                if best is None or key < best[0]:
+                    best = (key, route)
+            if clear >= _ENOUGH_CLEAR:
                 break
-        return min(clear, key=lambda item: item[0])[1] if clear else None
+        return best[1] if best is not None else None
 
     def _blocked(self, points: Sequence[Point]) -> bool:
         # The shapes of one edge share many legs (all start out of the same stub): each
@@ -154,19 +175,29 @@ class Router:
     def _hit_count(self, points: Sequence[Point]) -> int:
         return sum(self.index.hits(p, q) for p, q in itertools.pairwise(points))
 
-    def _interference(self, points: Sequence[Point]) -> tuple[float, int]:
-        overlap, crossings = 0.0, 0
-        known = self._interference_seen
+    def _overlap(self, points: Sequence[Point]) -> float:
+        """How far ``points`` run on legs of other edges drawn before."""
+        total = 0.0
+        known, log, ports = self._overlap_seen, self.log, self._ports
         for leg in itertools.pairwise(points):
             found = known.get(leg)
             if found is None:
-                found = known[leg] = (
-                    self.log.overlap(*leg, self._ports),
-                    self.log.crossings(*leg),
-                )
-            overlap += found[0]
-            crossings += found[1]
-        return overlap, crossings
+                found = known[leg] = log.overlap(*leg, ports)
+            total += found
+        return total
+
+    def _crossings(self, points: Sequence[Point], enough: int | None) -> int:
+        """How many drawn legs ``points`` cross; counted up to ``enough`` at most."""
+        total = 0
+        known, log = self._crossings_seen, self.log
+        for leg in itertools.pairwise(points):
+            found = known.get(leg)
+            if found is None:
+                found = known[leg] = log.crossings(*leg)
+            total += found
+            if enough is not None and total >= enough:
+                break
+        return total
 
     def _search(self, a: Point, da: Vector, b: Point, db: Vector) -> list[Point] | None:
         reach = 4 * self.clearance

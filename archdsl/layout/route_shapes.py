@@ -90,11 +90,16 @@ def _s_shapes(
     """
     (ax, ay), (bx, by) = a, b
     lasts = [bx + db[0] * k * step for k in (0, 1, 3)]
-    corners = [
-        (abs(x1 - ax) + abs(y - ay) + abs(x2 - x1) + abs(by - y) + abs(bx - x2), x1, y, x2)
-        for y in _channels(ay, by, step)
+    # Each leg's length worked out once, and added up in route order.
+    across = [
+        (x1, abs(x1 - ax), x2, abs(x2 - x1), abs(bx - x2))
         for x1 in _firsts(a, da, step)
         for x2 in lasts
+    ]
+    corners = [
+        (first + up + middle + down + last, x1, y, x2)
+        for y, up, down in ((y, abs(y - ay), abs(by - y)) for y in _channels(ay, by, step))
+        for x1, first, x2, middle, last in across
     ]
     corners.sort(key=lambda corner: corner[0])
     kept = corners if limit is None else corners[:limit]

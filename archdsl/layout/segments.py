@@ -46,11 +46,13 @@ class SegmentLog:
         """How long ``a``–``b`` runs on top of (or right beside) logged legs of edges that
         share no end with ``ports``."""
         axis, at, low, high = line_of(a, b)
-        slot = int(at // self.near)
+        near = self.near
+        slot = int(at // near)
+        lines = self._lines
         total = 0.0
         for key in ((axis, slot - 1), (axis, slot), (axis, slot + 1)):
-            for other, lo, hi, owners in self._lines.get(key, ()):
-                if abs(other - at) < self.near and not (owners & ports):
+            for other, lo, hi, owners in lines.get(key, ()):
+                if abs(other - at) < near and not (owners & ports):
                     total += max(0.0, min(high, hi) - max(low, lo))
         return total
 
@@ -60,12 +62,22 @@ class SegmentLog:
         A horizontal leg's buckets are all in one row, a vertical one's in one column: two
         legs that cross meet in one bucket only, so none is counted twice.
         """
-        axis, at, low, high = line_of(a, b)
-        buckets = self._across[1 - axis]
+        # :func:`line_of` and :meth:`_keys` written out: this runs for every leg of every
+        # shape the router weighs.
+        cell = self.cell
+        if a[1] == b[1]:
+            at, low, high = a[1], min(a[0], b[0]), max(a[0], b[0])
+            buckets, row = self._across[1], int(at // cell)
+            keys = [(i, row) for i in range(int(low // cell), int(high // cell) + 1)]
+        else:
+            at, low, high = a[0], min(a[1], b[1]), max(a[1], b[1])
+            buckets, column = self._across[0], int(at // cell)
+            keys = [(column, j) for j in range(int(low // cell), int(high // cell) + 1)]
         count = 0
-        for bucket in self._keys(a, b):
-            for other, lo, hi in buckets.get(bucket, ()):
-                count += low < other < high and lo < at < hi
+        for key in keys:
+            for other, lo, hi in buckets.get(key, ()):
+                if low < other < high and lo < at < hi:
+                    count += 1
         return count
 
 
