@@ -19,6 +19,7 @@ from archdsl.layout.channel_graph import Search
 from archdsl.layout.channels import ChannelNetwork, Node, crowding
 from archdsl.layout.model import Box, Point
 from archdsl.layout.obstacles import ObstacleIndex
+from archdsl.layout.route import OUTWARD, Router
 from archdsl.layout.route_shapes import candidate_routes
 from archdsl.layout.segments import SegmentLog, line_of
 from benchmarks.generate import generate
@@ -167,3 +168,39 @@ def test_candidate_routes_cut_short_are_the_start_of_the_whole_sorted_list() -> 
 
 def _length(route: list[Point]) -> float:
     return sum(abs(p[0] - q[0]) + abs(p[1] - q[1]) for p, q in itertools.pairwise(route))
+
+
+def _full_count_choice(router: Router, shapes: list[list[Point]]) -> list[Point] | None:
+    """The router's rule with every overlap and crossing counted in full."""
+    clear: list[tuple[tuple[bool, int, int, float, int], list[Point]]] = []
+    for order, route in enumerate(shapes):
+        if any(router.index.hits(p, q) for p, q in itertools.pairwise(route)):
+            continue
+        legs = list(itertools.pairwise(route))
+        overlap = sum(router.log.overlap(p, q, router._ports) for p, q in legs)
+        crossings = sum(router.log.crossings(p, q) for p, q in legs)
+        if overlap == 0 and crossings == 0 and (not clear or len(route) <= len(clear[0][1])):
+            return route
+        clear.append(((overlap > 0, crossings, len(route), overlap, order), route))
+        if len(clear) >= 4:
+            break
+    return min(clear, key=lambda item: item[0])[1] if clear else None
+
+
+def test_the_best_clear_shape_is_the_one_a_full_count_picks() -> None:
+    rng = random.Random(11)
+    boxes = _random_boxes(40, seed=5)
+    router = Router(boxes, clearance=20.0, bend_cost=160.0)
+    picked_differently = 0
+    for _ in range(300):
+        a = (rng.uniform(-500, 3000), rng.uniform(-500, 2000))
+        b = (rng.uniform(-500, 3000), rng.uniform(-500, 2000))
+        da, db = rng.choice(list(OUTWARD.values())), rng.choice(list(OUTWARD.values()))
+        shapes = candidate_routes(a, da, b, db, 20.0, 40)
+        router._hits_seen, router._overlap_seen, router._crossings_seen = {}, {}, {}
+        expected = _full_count_choice(router, shapes)
+        assert router._best_clear(shapes) == expected
+        picked_differently += expected is not None and expected != shapes[0]
+        if expected is not None:
+            router.log.add(expected)  # later shapes meet more drawn legs
+    assert picked_differently > 30  # the choice is often not simply the first shape
