@@ -12,7 +12,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from archdsl.emit.svg import PALETTES, render_svg
+from archdsl.emit.svg import _NOT_XML, PALETTES, clean, render_svg
 from archdsl.icons import load_pack
 from archdsl.icons.builtin import BUILTIN_BODIES
 from archdsl.model import (
@@ -201,3 +201,19 @@ def test_same_bytes_across_processes_and_hash_seeds() -> None:
         digests.add(result.stdout.strip())
     assert len(digests) == 1
     assert len(next(iter(digests))) == len(hashlib.sha256().hexdigest())
+
+
+def test_clean_replaces_exactly_the_characters_xml_does_not_allow() -> None:
+    """XML 1.0's Char: tab, LF, CR, U+0020-D7FF, U+E000-FFFD, U+10000-10FFFF."""
+
+    def allowed(code: int) -> bool:
+        return (
+            code in (0x9, 0xA, 0xD)
+            or 0x20 <= code <= 0xD7FF
+            or 0xE000 <= code <= 0xFFFD
+            or 0x10000 <= code <= 0x10FFFF
+        )
+
+    replaced = {code for code in range(0x110000) if _NOT_XML.fullmatch(chr(code))}
+    assert replaced == {code for code in range(0x110000) if not allowed(code)}
+    assert clean("a\x00b\ud800c") == "a\ufffdb\ufffdc"

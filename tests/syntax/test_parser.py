@@ -10,6 +10,7 @@ rules report it; those cases are in the rules' tests.
 from __future__ import annotations
 
 import gc
+import re
 import time
 from pathlib import Path
 from typing import Any
@@ -504,3 +505,27 @@ def test_init_directives_read_as_mermaid_reads_them(
     diagram = parse_diagram(directives + "\narchitecture-beta\n").diagram
     assert diagram is not None
     assert (diagram.theme, diagram.config.icon_size) == (theme, icon_size)
+
+
+JAVASCRIPT_BLANKS = frozenset(
+    "\t\n\v\f \u00a0\u1680\u2028\u2029\u202f\u205f\u3000\ufeff"
+    + "".join(chr(c) for c in range(0x2000, 0x200B))
+)
+"""JavaScript's ``\\s`` (ECMAScript WhiteSpace and LineTerminator), without CR."""
+
+
+@pytest.mark.parametrize(
+    ("spelling", "blanks"),
+    [
+        (r"(?:[^\S\r\x1c-\x1f\x85]|\ufeff)", JAVASCRIPT_BLANKS),
+        (r"(?:[^\S\n\r\x1c-\x1f\x85]|\ufeff)", JAVASCRIPT_BLANKS - {"\n"}),
+    ],
+)
+def test_the_grammars_blank_classes_are_javascripts_blanks(
+    spelling: str, blanks: frozenset[str]
+) -> None:
+    grammar = grammar_path().read_text(encoding="utf-8")
+    assert grammar.count(spelling) >= 2
+    pattern = re.compile(spelling)
+    matched = {chr(c) for c in range(0x110000) if pattern.fullmatch(chr(c))}
+    assert matched == blanks
