@@ -7,7 +7,7 @@ nothing prints. ``import archdsl`` re-exports these.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from archdsl import collector
@@ -20,6 +20,8 @@ if TYPE_CHECKING:
     from archdsl.rules.base import CheckOptions
 
 
+# A dataclass, unlike most records here (see :mod:`archdsl.diagnostics`): callers copy it
+# with ``dataclasses.replace``.
 @dataclass(frozen=True)
 class Document:
     """One diagram's source, its model (``None`` without a header) and its findings."""
@@ -45,13 +47,38 @@ SYNTAX_CODES = frozenset({"AD001", "AD002", "AD006", "AD007"})
 """Codes the parser itself reports: a file with one of them cannot be formatted."""
 
 
-@dataclass(frozen=True)
 class Selection:
     """Which codes to report, by prefix (``AD2`` selects the whole family)."""
 
-    select: tuple[str, ...] = ()
-    ignore: tuple[str, ...] = ()
-    severity: dict[str, Severity] = field(default_factory=dict)
+    __slots__ = ("ignore", "select", "severity")
+
+    select: tuple[str, ...]
+    ignore: tuple[str, ...]
+    severity: dict[str, Severity]
+
+    def __init__(
+        self,
+        select: tuple[str, ...] = (),
+        ignore: tuple[str, ...] = (),
+        severity: dict[str, Severity] | None = None,
+    ) -> None:
+        self.select = select
+        self.ignore = ignore
+        self.severity = {} if severity is None else severity
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Selection) or other.__class__ is not self.__class__:
+            return NotImplemented
+        return (self.select, self.ignore, self.severity) == (
+            other.select,
+            other.ignore,
+            other.severity,
+        )
+
+    def __repr__(self) -> str:
+        return (
+            f"Selection(select={self.select!r}, ignore={self.ignore!r}, severity={self.severity!r})"
+        )
 
     def wants(self, code: str) -> bool:
         if self.select and not code.startswith(self.select):

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from archdsl.api import Document, Selection
@@ -29,8 +28,7 @@ class UsageError(Exception):
     """A mistake in the command line or the configuration: exit code 2."""
 
 
-@dataclass(frozen=True)
-class ValidateRequest:
+class ValidateRequest(NamedTuple):
     """What ``archdsl validate`` was asked; the defaults are the bare command's."""
 
     paths: tuple[str, ...]

@@ -11,7 +11,6 @@ Command-line flags win over the file.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -25,16 +24,35 @@ class ConfigError(ValueError):
     """The configuration file is unreadable or has a bad value (exit code 2)."""
 
 
-@dataclass(frozen=True)
 class Config:
-    select: tuple[str, ...] = ()
-    ignore: tuple[str, ...] = ()
-    severity: dict[str, Severity] = field(default_factory=dict)
-    icon_packs: tuple[Path, ...] = ()
-    strict: bool = False
-    mermaid_version: tuple[int, ...] | None = None
-    path: Path | None = None
+    __slots__ = ("icon_packs", "ignore", "mermaid_version", "path", "select", "severity", "strict")
+
+    select: tuple[str, ...]
+    ignore: tuple[str, ...]
+    severity: dict[str, Severity]
+    icon_packs: tuple[Path, ...]
+    strict: bool
+    mermaid_version: tuple[int, ...] | None
+    path: Path | None
     """The file these settings came from."""
+
+    def __init__(
+        self,
+        select: tuple[str, ...] = (),
+        ignore: tuple[str, ...] = (),
+        severity: dict[str, Severity] | None = None,
+        icon_packs: tuple[Path, ...] = (),
+        strict: bool = False,
+        mermaid_version: tuple[int, ...] | None = None,
+        path: Path | None = None,
+    ) -> None:
+        self.select = select
+        self.ignore = ignore
+        self.severity = {} if severity is None else severity
+        self.icon_packs = icon_packs
+        self.strict = strict
+        self.mermaid_version = mermaid_version
+        self.path = path
 
 
 def parse_version(text: str) -> tuple[int, ...]:

@@ -6,6 +6,12 @@ last character). Stages collect them; only :mod:`archdsl.report` turns them into
 text. Codes group themselves by prefix (``AD0`` syntax, ``AD1`` structure,
 ``AD2`` edges and placement, ``AWS3`` icons, ``AWS4`` integrations, ``AWS5``
 export), so selecting a family is one ``startswith``.
+
+Convention: internal records on a command's start-up path are ``typing.NamedTuple`` (or
+plain classes with ``__slots__``) rather than dataclasses, which cost about half a
+millisecond each to create at import. The classes here stay dataclasses: they are public,
+:class:`Span` is a field type of the Pydantic model, and callers copy them with
+``dataclasses.replace``.
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from archdsl.diagnostics import Diagnostic, count_by_severity, source_lines
 
@@ -19,8 +19,7 @@ SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFO_URI = "https://github.com/archdsl/archdsl"
 
 
-@dataclass(frozen=True)
-class ReportInput:
+class ReportInput(NamedTuple):
     diagnostics: Sequence[Diagnostic]
     files: int
     texts: dict[str, str]

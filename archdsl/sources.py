@@ -14,8 +14,8 @@ import re
 import stat
 import sys
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from archdsl.diagnostics import Diagnostic, Severity, Span, source_lines
 
@@ -36,8 +36,7 @@ MAX_BYTES = 64 * 1024 * 1024
 (or a huge file in a pull request) must not exhaust memory."""
 
 
-@dataclass(frozen=True)
-class Source:
+class Source(NamedTuple):
     """One diagram's text and where its positions belong."""
 
     path: str
@@ -78,8 +77,7 @@ class Source:
         return self.column_offset
 
 
-@dataclass(frozen=True)
-class Collected:
+class Collected(NamedTuple):
     sources: list[Source]
     problems: list[Diagnostic]
     texts: dict[str, str]
@@ -168,8 +166,7 @@ def _walk(folder: Path, problems: list[Diagnostic]) -> Iterator[Path]:
                 yield Path(root) / name
 
 
-@dataclass(frozen=True)
-class Fence:
+class Fence(NamedTuple):
     """A ```` ```mermaid ```` block: its body and where that sits in the Markdown file."""
 
     line_offset: int

@@ -13,7 +13,6 @@ anyone, in a pull request) costs linear time, not directives × lines or finding
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from archdsl.diagnostics import Diagnostic, source_lines
 
@@ -28,11 +27,20 @@ def _codes(text: str) -> tuple[str, ...]:
     return codes or ALL
 
 
-@dataclass(frozen=True)
 class Suppressions:
-    by_line: dict[int, frozenset[str]] = field(default_factory=dict)
+    __slots__ = ("by_line", "whole_file")
+
+    by_line: dict[int, frozenset[str]]
     """1-based line → the code prefixes silenced there."""
-    whole_file: frozenset[str] = frozenset()
+    whole_file: frozenset[str]
+
+    def __init__(
+        self,
+        by_line: dict[int, frozenset[str]] | None = None,
+        whole_file: frozenset[str] = frozenset(),
+    ) -> None:
+        self.by_line = {} if by_line is None else by_line
+        self.whole_file = whole_file
 
     @classmethod
     def from_source(cls, source: str) -> Suppressions:

@@ -20,11 +20,10 @@ import contextlib
 import json
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from functools import cache, cached_property
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from archdsl.icons import parse_icon_name
 
@@ -49,8 +48,7 @@ Initiator = Literal["push", "poll", "query"]
 LOGOS_PREFIX = "logos"
 
 
-@dataclass(frozen=True, slots=True)
-class ServiceEntry:
+class ServiceEntry(NamedTuple):
     """One AWS service as archdsl knows it."""
 
     key: str
@@ -88,8 +86,7 @@ class ServiceEntry:
         return next(iter((*self.icons, *self.drawn_with)), None)
 
 
-@dataclass(frozen=True, slots=True)
-class Integration:
+class Integration(NamedTuple):
     """A directed pair of services (data flows from ``source_key`` to ``target_key``)."""
 
     source_key: str

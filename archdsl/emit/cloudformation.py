@@ -22,7 +22,6 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field, replace
 from functools import cache, cached_property
 from typing import NamedTuple
 
@@ -59,16 +58,29 @@ MAY_USE_VPC = frozenset({"lambda", "mq", "opensearch"})
 Pair = tuple[str, str]
 
 
-@dataclass(frozen=True)
 class Capabilities:
     """What the exporter can build: service keys and ``(source key, target key)`` pairs."""
 
+    __slots__ = ("pairs", "reasons", "services", "symmetric")
+
     services: frozenset[str]
     pairs: frozenset[Pair]
-    symmetric: frozenset[Pair] = frozenset()
+    symmetric: frozenset[Pair]
     """Pairs whose two directions are the same wiring (a caller and the database it uses)."""
-    reasons: Mapping[str, str] = field(default_factory=dict)
+    reasons: Mapping[str, str]
     """Why services with a CloudFormation type are still not built."""
+
+    def __init__(
+        self,
+        services: frozenset[str],
+        pairs: frozenset[Pair],
+        symmetric: frozenset[Pair] = frozenset(),
+        reasons: Mapping[str, str] | None = None,
+    ) -> None:
+        self.services = services
+        self.pairs = pairs
+        self.symmetric = symmetric
+        self.reasons = {} if reasons is None else reasons
 
     def can_wire(self, source: ServiceEntry, target: ServiceEntry) -> bool:
         return (source.key, target.key) in self.pairs
@@ -128,8 +140,7 @@ WATCHED = (
 BACKED_UP = ("aurora", "dynamodb", "ec2", "rds", "s3")
 
 
-@dataclass(frozen=True)
-class Wiring:
+class Wiring(NamedTuple):
     """The pairs one edge builder wires: data from any of ``sources`` to any of ``targets``.
 
     ``both_ways``: the wiring is the same whichever way the data flows (a function reading
@@ -230,8 +241,7 @@ def analyse(diagram: Diagram) -> Plan:
     return make_plan(diagram, capabilities())
 
 
-@dataclass(frozen=True)
-class Network:
+class Network(NamedTuple):
     """Where a VPC-bound service runs: the VPC group and the subnets group (``None``: not drawn)."""
 
     vpc: str | None
@@ -239,8 +249,7 @@ class Network:
     subnets_title: str = ""
 
 
-@dataclass(frozen=True)
-class AwsNode:
+class AwsNode(NamedTuple):
     """One AWS service of the diagram, as the export sees it."""
 
     service: Service
@@ -271,8 +280,7 @@ class AwsNode:
         return self.service.span.line
 
 
-@dataclass(frozen=True)
-class Flow:
+class Flow(NamedTuple):
     """Data flowing from one AWS service to another along one or more drawn edges."""
 
     source: str
@@ -298,8 +306,7 @@ class Flow:
         return Flow(self.target, self.source, self.edges)
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(NamedTuple):
     """Something the export cannot generate (AWS5xx), where the diagram says it."""
 
     code: str
@@ -308,15 +315,27 @@ class Finding:
     help: str | None = None
 
 
-@dataclass(frozen=True)
 class Plan:
+    # A plain class (no ``__slots__``): ``title_counts`` caches in the instance's ``__dict__``.
     nodes: dict[str, AwsNode]
     """Exportable AWS services by id, in declaration order."""
     flows: tuple[Flow, ...]
     """Flows the exporter wires, in the order of their (last) edge."""
     findings: tuple[Finding, ...]
-    notes: tuple[Finding, ...] = field(default=())
+    notes: tuple[Finding, ...]
     """What the template notes beyond the findings: edges AWS401 reports (no integration)."""
+
+    def __init__(
+        self,
+        nodes: dict[str, AwsNode],
+        flows: tuple[Flow, ...],
+        findings: tuple[Finding, ...],
+        notes: tuple[Finding, ...] = (),
+    ) -> None:
+        self.nodes = nodes
+        self.flows = flows
+        self.findings = findings
+        self.notes = notes
 
     @cached_property
     def title_counts(self) -> Counter[str]:
@@ -362,7 +381,7 @@ def _join_networks(nodes: dict[str, AwsNode], flows: tuple[Flow, ...]) -> dict[s
                 and target.key in ALWAYS_IN_VPC
                 and target.network is not None
             ):
-                joined[caller.id] = replace(caller, network=target.network)
+                joined[caller.id] = caller._replace(network=target.network)
     return joined
 
 
@@ -480,8 +499,7 @@ class _Candidate(NamedTuple):
     edges: tuple[Edge, ...]
 
 
-@dataclass(frozen=True)
-class _Attachment:
+class _Attachment(NamedTuple):
     service_id: str
     edge: Edge
     sends: bool

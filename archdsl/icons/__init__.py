@@ -20,11 +20,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 __all__ = [
     "BUILTIN_ICONS",
@@ -56,8 +55,7 @@ class IconPackError(ValueError):
     """An icon pack file that cannot be used; the message says which file and why."""
 
 
-@dataclass(frozen=True, slots=True)
-class IconName:
+class IconName(NamedTuple):
     """A parsed icon reference: ``@provider:prefix:name``; ``prefix`` is ``""`` for simple names."""
 
     provider: str
@@ -111,8 +109,7 @@ def is_builtin_icon(value: str) -> bool:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class IconData:
+class IconData(NamedTuple):
     """One resolved icon, ready to draw: its SVG body and its viewBox."""
 
     body: str
@@ -135,7 +132,6 @@ def _fmt(number: float) -> str:
     return str(int(number)) if float(number).is_integer() else str(number)
 
 
-@dataclass
 class IconPack:
     """An Iconify JSON icon set: raw icon records plus their aliases.
 
@@ -143,18 +139,54 @@ class IconPack:
     so that loading a large pack just to check names stays cheap.
     """
 
+    __slots__ = (
+        "_resolved",
+        "aliases",
+        "height",
+        "icons",
+        "left",
+        "origin",
+        "prefix",
+        "top",
+        "trusted",
+        "width",
+    )
+
     prefix: str
     icons: Mapping[str, Mapping[str, Any]]
-    aliases: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
-    width: float = ICONIFY_DEFAULT_SIZE
-    height: float = ICONIFY_DEFAULT_SIZE
-    left: float = 0.0
-    top: float = 0.0
-    trusted: bool = False
+    aliases: Mapping[str, Mapping[str, Any]]
+    width: float
+    height: float
+    left: float
+    top: float
+    trusted: bool
     """Bodies are used as they are (the bundled packs); otherwise they are sanitised."""
-    origin: str = ""
+    origin: str
     """Where the pack came from (a path), for messages."""
-    _resolved: dict[str, IconData | None] = field(default_factory=dict, repr=False, compare=False)
+    _resolved: dict[str, IconData | None]
+
+    def __init__(
+        self,
+        prefix: str,
+        icons: Mapping[str, Mapping[str, Any]],
+        aliases: Mapping[str, Mapping[str, Any]] | None = None,
+        width: float = ICONIFY_DEFAULT_SIZE,
+        height: float = ICONIFY_DEFAULT_SIZE,
+        left: float = 0.0,
+        top: float = 0.0,
+        trusted: bool = False,
+        origin: str = "",
+    ) -> None:
+        self.prefix = prefix
+        self.icons = icons
+        self.aliases = {} if aliases is None else aliases
+        self.width = width
+        self.height = height
+        self.left = left
+        self.top = top
+        self.trusted = trusted
+        self.origin = origin
+        self._resolved = {}
 
     @property
     def names(self) -> frozenset[str]:

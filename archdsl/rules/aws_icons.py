@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from archdsl.catalogue import Catalogue, ServiceEntry, load_catalogue
 from archdsl.diagnostics import Related, Severity, Span
@@ -28,8 +28,7 @@ from archdsl.rules.base import CheckContext, Problem, rule
 _PACKS_CACHE_KEY = "aws_icons.known_packs"
 
 
-@dataclass(frozen=True)
-class KnownPacks:
+class KnownPacks(NamedTuple):
     """Icon names by pack prefix, as Mermaid would have them registered for this diagram."""
 
     names: dict[str, frozenset[str]]

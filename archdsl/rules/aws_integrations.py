@@ -10,7 +10,7 @@ because a false alarm costs more than silence.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from archdsl.catalogue import Catalogue, Integration, ServiceEntry, load_catalogue
 from archdsl.diagnostics import Related, Severity
@@ -32,8 +32,7 @@ def edge_flows(edge: Edge) -> tuple[bool, bool]:
     return True, True
 
 
-@dataclass(frozen=True)
-class _Attachment:
+class _Attachment(NamedTuple):
     """A service attached to a junction hub by one edge."""
 
     service_id: str

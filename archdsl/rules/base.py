@@ -12,10 +12,9 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from archdsl.diagnostics import Related, Severity, Span
 from archdsl.model import Diagram
@@ -24,8 +23,10 @@ if TYPE_CHECKING:
     from archdsl.graph import DiagramGraph
 
 
-@dataclass(frozen=True, slots=True)
-class Problem:
+# Records as NamedTuples, not dataclasses (start-up cost: see :mod:`archdsl.diagnostics`).
+
+
+class Problem(NamedTuple):
     """What a rule found, before the runner stamps code and severity."""
 
     span: Span
@@ -34,8 +35,7 @@ class Problem:
     related: tuple[Related, ...] = ()
 
 
-@dataclass(frozen=True)
-class CheckOptions:
+class CheckOptions(NamedTuple):
     """Settings that change what rules see (from config and the command line)."""
 
     mermaid_version: tuple[int, ...] | None = None
@@ -46,13 +46,26 @@ class CheckOptions:
     """The diagram's folder, where ``node_modules/@iconify-json`` is looked up from."""
 
 
-@dataclass
 class CheckContext:
     """Everything a rule may look at. Expensive views are built once, on demand."""
 
+    # No ``__slots__``: the cached properties below live in the instance's ``__dict__``.
     diagram: Diagram
-    options: CheckOptions = field(default_factory=CheckOptions)
-    source: str = ""
+    options: CheckOptions
+    source: str
+
+    def __init__(
+        self, diagram: Diagram, options: CheckOptions | None = None, source: str = ""
+    ) -> None:
+        self.diagram = diagram
+        self.options = CheckOptions() if options is None else options
+        self.source = source
+
+    def __repr__(self) -> str:
+        return (
+            f"CheckContext(diagram={self.diagram!r}, options={self.options!r}, "
+            f"source={self.source!r})"
+        )
 
     @cached_property
     def graph(self) -> DiagramGraph:
@@ -69,8 +82,9 @@ class CheckContext:
 RuleCheck = Callable[[CheckContext], Iterable[Problem]]
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(NamedTuple):
+    """A registered rule: its code, name, default severity and check function."""
+
     code: str
     name: str
     severity: Severity

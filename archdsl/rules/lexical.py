@@ -15,7 +15,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from archdsl.diagnostics import Severity, Span
 from archdsl.model import NO_SPAN, Align, Diagram, Edge, EdgeEnd, Group, Junction, Service, Title
@@ -49,8 +49,7 @@ def version_text(version: tuple[int, ...]) -> str:
     return ".".join(str(part) for part in version)
 
 
-@dataclass(frozen=True)
-class SourceMap:
+class SourceMap(NamedTuple):
     """Line/column ↔ offset conversions over the checked source text."""
 
     text: str
@@ -120,8 +119,7 @@ def group_modifier_span(context: CheckContext, edge: Edge, end: EdgeEnd) -> Span
     return end.span if found < 0 else source.span_of(found, found + len("{group}"))
 
 
-@dataclass(frozen=True)
-class IdToken:
+class IdToken(NamedTuple):
     """One place an id is written: a declaration, an ``in`` target, an edge end, an align member."""
 
     id: str
@@ -189,8 +187,7 @@ def free_name(diagram: Diagram, candidates: list[str]) -> str:
 # -- AD003 ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _TitleUse:
+class _TitleUse(NamedTuple):
     title: Title
     span: Span
     owner: str

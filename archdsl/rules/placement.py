@@ -28,7 +28,6 @@ from __future__ import annotations
 
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal, NamedTuple
 
@@ -104,7 +103,6 @@ NodeHints = dict[str, tuple[int, int]]
 """One node's adjacency map: side pair → (neighbour's node index, edge index)."""
 
 
-@dataclass
 class GridSimulation:
     """Mermaid's adjacency maps, grids and group alignments for one diagram.
 
@@ -113,28 +111,51 @@ class GridSimulation:
     (``adjacency``, ``placements``, ``grids``) are built only when asked for.
     """
 
+    # A plain class (no ``__slots__``): the cached properties below live in ``__dict__``.
     order: list[str]
     """Node ids by index: services then junctions, as Mermaid registers them."""
     hints: list[NodeHints]
     """Each node's adjacency map, in JS ``Map`` order (first insertion of a pair)."""
     overrides: list[Override]
     group_alignments: dict[tuple[str, str], Axis]
-    grid_nodes: list[list[int]] = field(default_factory=list)
+    grid_nodes: list[list[int]]
     """Each grid's node indices in Mermaid's map order (first placement)."""
-    grid_of: list[int] = field(default_factory=list)
-    xs: list[int] = field(default_factory=list)
-    ys: list[int] = field(default_factory=list)
-    placer: list[int] = field(default_factory=list)
+    grid_of: list[int]
+    xs: list[int]
+    ys: list[int]
+    placer: list[int]
     """The node index whose hint placed each node last; ``-1`` for a grid's first node."""
-    via: list[int] = field(default_factory=list)
+    via: list[int]
     """The edge index of that hint; ``-1`` for a grid's first node."""
-    layer: list[int] = field(default_factory=list)
-    steps: int = 0
+    layer: list[int]
+    steps: int
     """Queue entries processed (re-processing included, up to the budget)."""
-    exact: bool = True
+    exact: bool
     """False when the budget ran out and duplicate queue entries were skipped."""
-    min_steps: int = 0
+    min_steps: int
     """A lower bound of the queue entries Mermaid processes (shortest-path count)."""
+
+    def __init__(
+        self,
+        order: list[str],
+        hints: list[NodeHints],
+        overrides: list[Override],
+        group_alignments: dict[tuple[str, str], Axis],
+    ) -> None:
+        self.order = order
+        self.hints = hints
+        self.overrides = overrides
+        self.group_alignments = group_alignments
+        self.grid_nodes = []
+        self.grid_of = []
+        self.xs = []
+        self.ys = []
+        self.placer = []
+        self.via = []
+        self.layer = []
+        self.steps = 0
+        self.exact = True
+        self.min_steps = 0
 
     @cached_property
     def rank(self) -> dict[str, int]:
@@ -347,7 +368,6 @@ def _shortest_path_count(simulation: GridSimulation) -> int:
 # -- shared lines (step 3) -----------------------------------------------------------
 
 
-@dataclass
 class _Lines:
     """Whether fcose keeps two nodes of one grid row (column) on one line.
 
@@ -364,15 +384,42 @@ class _Lines:
     groups and `{group}` edges, where fcose's forces decide).
     """
 
+    __slots__ = (
+        "declared",
+        "hint_lists",
+        "line_cache",
+        "members",
+        "parents",
+        "partners",
+        "pulled",
+        "simulation",
+    )
+
     simulation: GridSimulation
     parents: dict[str, str]
     declared: set[str]
     hint_lists: dict[Axis, dict[str, int]]
     """Each ``align`` member's last hint list (negative ids: after every grid list)."""
-    members: dict[tuple[int, Axis, int], list[str]] = field(default_factory=dict)
-    pulled: dict[Axis, set[str]] = field(default_factory=dict)
-    partners: dict[Axis, dict[str, set[str]]] = field(default_factory=dict)
-    line_cache: dict[tuple[int, Axis, int], _Line] = field(default_factory=dict)
+    members: dict[tuple[int, Axis, int], list[str]]
+    pulled: dict[Axis, set[str]]
+    partners: dict[Axis, dict[str, set[str]]]
+    line_cache: dict[tuple[int, Axis, int], _Line]
+
+    def __init__(
+        self,
+        simulation: GridSimulation,
+        parents: dict[str, str],
+        declared: set[str],
+        hint_lists: dict[Axis, dict[str, int]],
+    ) -> None:
+        self.simulation = simulation
+        self.parents = parents
+        self.declared = declared
+        self.hint_lists = hint_lists
+        self.members = {}
+        self.pulled = {}
+        self.partners = {}
+        self.line_cache = {}
 
     @classmethod
     def of(cls, context: CheckContext, simulation: GridSimulation) -> _Lines:
@@ -510,8 +557,7 @@ class _Lines:
         return self.partners[axis]
 
 
-@dataclass(frozen=True)
-class _Line:
+class _Line(NamedTuple):
     last: dict[str, int]
     """Each node's last kept list on the line: 0 the shared list, ``i + 1`` group i's own."""
     merged: frozenset[str]
@@ -520,8 +566,7 @@ class _Line:
     """Lists that a relative placement constraint moves (through a node they stand for)."""
 
 
-@dataclass(frozen=True)
-class _SharedList:
+class _SharedList(NamedTuple):
     """The shared list of a line: its groups, its length and its first pair."""
 
     groups: frozenset[str]
@@ -763,8 +808,7 @@ _AXIS_WORDS = {
 }
 
 
-@dataclass(frozen=True)
-class _Constraints:
+class _Constraints(NamedTuple):
     """Strict orders (``a`` before ``b``) and ties per axis, labelled by edge index."""
 
     order: dict[str, list[tuple[str, str, int]]]
@@ -860,8 +904,7 @@ def contradictory_placement(context: CheckContext) -> Iterator[Problem]:
                 yield problem
 
 
-@dataclass(frozen=True)
-class _Links:
+class _Links(NamedTuple):
     """The orders and ties of one contradictory part, as directed links."""
 
     axis: str

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import cache
+from typing import NamedTuple
 
 from lark import Token
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
@@ -194,8 +194,7 @@ def explain(error: UnexpectedInput, text: str) -> Diagnostic:
     return _diag(SYNTAX_ERROR, "syntax error", Span.point(line, column))
 
 
-@dataclass(frozen=True)
-class _At:
+class _At(NamedTuple):
     """Where a lexer error happened: the offending character and the rest of its line."""
 
     line: int

@@ -19,9 +19,8 @@ import json
 import re
 import threading
 from collections.abc import Hashable, Iterable
-from dataclasses import dataclass
 from functools import cache, cached_property
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 import lark
 from lark.exceptions import UnexpectedInput
@@ -57,8 +56,7 @@ _FIRST_WORD = re.compile(r"[^\s%]+")
 _PREAMBLE_TERMINALS = ("WHITESPACE", "DIRECTIVE", "COMMENT_LINE", "COMMENT", "_NL")
 
 
-@dataclass(frozen=True)
-class ParseResult:
+class ParseResult(NamedTuple):
     """The diagram (``None`` when there is no ``architecture-beta`` header) and findings."""
 
     diagram: Diagram | None
@@ -126,8 +124,7 @@ def normalise_line_breaks(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-@dataclass(frozen=True)
-class FrontMatter:
+class FrontMatter(NamedTuple):
     """The YAML between the ``---`` lines at the top, and where it starts."""
 
     body: str
