@@ -67,3 +67,31 @@ def test_the_layout_script_reports_the_picture_and_the_drawn_length(tmp_path: Pa
     data = json.loads(result.stdout.strip().splitlines()[-1])
     assert data["cpu"] > 0 and data["width"] > 0 and data["height"] > 0
     assert data["length"] > 0
+
+
+def test_the_render_comparison_takes_medians_of_each_rounds_ratios() -> None:
+    rounds = [
+        {"cold": 0.3, "first": 0.2, "warm": 0.1, "mermaid_first": 2.0, "mermaid_warm": 1.0},
+        # A slow round on both sides keeps its ratios (0.1 and 0.1, not 0.4 / 2.0).
+        {"cold": 1.2, "first": 0.8, "warm": 0.4, "mermaid_first": 8.0, "mermaid_warm": 4.0},
+        {"cold": 0.5, "first": 0.5, "warm": 0.2, "mermaid_first": 2.5, "mermaid_warm": 1.0},
+    ]
+    sentence = run.render_summary(rounds, 200)
+    assert "Render 200 services" in sentence and "3 rounds" in sentence
+    assert "archdsl 500 ms, Mermaid 2,500 ms, **0.10×**" in sentence  # first, core loaded
+    assert "Pydantic's included: 500 ms, 0.15×" in sentence
+    assert "archdsl 200 ms, Mermaid 1,000 ms, **0.10×**" in sentence  # warm
+
+
+def test_the_render_script_times_a_first_and_a_warm_render(tmp_path: Path) -> None:
+    path = tmp_path / "ten.mmd"
+    path.write_text(generate(10), encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-c", run.RENDER_SCRIPT, str(path)],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=run.REPO,
+    )
+    data = json.loads(result.stdout.strip().splitlines()[-1])
+    assert data["first"] > 0 and data["warm"] > 0
