@@ -14,8 +14,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from archdsl.icons import IconData, IconPack, builtin_packs, is_builtin_icon, resolve_icon
 from archdsl.icons.builtin import PLACEHOLDER, builtin_icon
@@ -29,8 +28,7 @@ Theme = Literal["light", "dark"]
 FONT_FAMILY = '"trebuchet ms", verdana, arial, "DejaVu Sans", "Liberation Sans", sans-serif'
 
 
-@dataclass(frozen=True, slots=True)
-class Palette:
+class Palette(NamedTuple):
     background: str
     text: str
     edge: str

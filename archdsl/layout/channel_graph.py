@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import itertools
 import math
-from dataclasses import dataclass
 from heapq import heappop, heappush
 from typing import TYPE_CHECKING
 
@@ -25,9 +24,10 @@ Node = tuple[float, float, int]
 an edge's own end and where it joins a channel)."""
 
 
-@dataclass(slots=True)
 class Leg:
     """A stretch of channel between two nodes, or a bend (``length`` 0) at one point."""
+
+    __slots__ = ("bend", "cost", "length", "used")
 
     length: float
     bend: float
@@ -35,6 +35,12 @@ class Leg:
     """Routes drawn along it so far."""
     cost: float
     """What A* pays to take it: its length (times crowding) or the bend's cost."""
+
+    def __init__(self, length: float, bend: float, used: int, cost: float) -> None:
+        self.length = length
+        self.bend = bend
+        self.used = used
+        self.cost = cost
 
 
 class ChannelGraph:

@@ -20,8 +20,7 @@ import itertools
 import math
 from bisect import bisect_left, bisect_right, insort
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from archdsl.layout.channel_graph import ChannelGraph, Leg, Node, Search
 from archdsl.layout.model import Box, Point
@@ -45,21 +44,30 @@ remaining edges take the router's cheaper fallbacks. Only diagrams with hundreds
 nested groups and edges between them get near it; the work stays bounded."""
 
 
-@dataclass
 class _Line:
+    __slots__ = ("at", "axis", "high", "low", "stops")
+
     axis: int
     """0: horizontal (``at`` is y), 1: vertical (``at`` is x)."""
     at: float
     low: float
     high: float
-    stops: list[float] = field(default_factory=list)
+    stops: list[float]
+
+    def __init__(
+        self, axis: int, at: float, low: float, high: float, stops: list[float] | None = None
+    ) -> None:
+        self.axis = axis
+        self.at = at
+        self.low = low
+        self.high = high
+        self.stops = [] if stops is None else stops
 
     def point(self, along: float) -> Point:
         return (along, self.at) if self.axis == 0 else (self.at, along)
 
 
-@dataclass(frozen=True)
-class _Grid:
+class _Grid(NamedTuple):
     """One table's lines: its ring and the free lines round its children."""
 
     table: Table

@@ -27,11 +27,10 @@ from __future__ import annotations
 import heapq
 import itertools
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class Piece:
+class Piece(NamedTuple):
     """Something that takes room in a row: a child, or a post keeping a line clear."""
 
     key: str
@@ -47,8 +46,7 @@ class Piece:
     post: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class Spacing:
+class Spacing(NamedTuple):
     """``right`` must start at least ``gap`` after ``left``'s end."""
 
     left: str

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from archdsl.layout.text import LINE_HEIGHT
 from archdsl.model import ArchitectureConfig
@@ -31,16 +31,14 @@ class LayoutTooLarge(ValueError):
         )
 
 
-@dataclass(frozen=True, slots=True)
-class LayoutOptions:
+class LayoutOptions(NamedTuple):
     """Choices that are not part of the diagram itself."""
 
     max_nodes: int | None = DEFAULT_MAX_NODES
     """Refuse diagrams with more services and junctions than this; ``None`` for no limit."""
 
 
-@dataclass(frozen=True, slots=True)
-class Metrics:
+class Metrics(NamedTuple):
     """Mermaid's ``iconSize``, ``padding`` and ``fontSize`` and the sizes derived from them."""
 
     icon_size: float = 80.0

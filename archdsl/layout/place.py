@@ -15,7 +15,7 @@ Each table records its children's boxes, for the channel router.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from archdsl.layout.compact import Piece, Spacing, compact
 from archdsl.layout.grid import Cell, Link
@@ -28,8 +28,7 @@ Port = tuple[str, bool]
 """An edge end: the node, and whether it attaches to the node's group (``{group}``)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Hint:
+class Hint(NamedTuple):
     """A link between two children of a container, and the nodes that it really joins."""
 
     link: Link
@@ -38,8 +37,7 @@ class Hint:
     label_size: tuple[float, float] | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Table:
+class Table(NamedTuple):
     """A container's table: its frame and each child's box, for the channel router.
 
     ``clear`` is how far from a child's box the free lines round it run: half the
@@ -59,8 +57,7 @@ class Table:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class Placement:
+class Placement(NamedTuple):
     """Absolute boxes: each node's whole box (icon and title) and each group's frame,
     and each container's table."""
 

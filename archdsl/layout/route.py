@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from archdsl.layout.channels import ChannelNetwork
 from archdsl.layout.model import Box, Point
@@ -37,8 +37,7 @@ _CROWDED = 24
 _CROWDED_TRIES = 16
 
 
-@dataclass(frozen=True, slots=True)
-class End:
+class End(NamedTuple):
     """One end of an edge: the drawn end point, then the points out to the stub's tip."""
 
     point: Point

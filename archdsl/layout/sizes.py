@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from archdsl.layout.options import Metrics
 from archdsl.layout.text import block_size, text_width, wrap
 from archdsl.model import Diagram
 
 
-@dataclass(frozen=True, slots=True)
-class NodeShape:
+class NodeShape(NamedTuple):
     """A node's box: the icon square at ``(icon_dx, 0)`` and the title lines centred below."""
 
     width: float
@@ -21,8 +20,7 @@ class NodeShape:
     label_height: float
 
 
-@dataclass(frozen=True, slots=True)
-class GroupHeader:
+class GroupHeader(NamedTuple):
     """A group's top band: its icon and title, and the width they need."""
 
     lines: tuple[str, ...]
