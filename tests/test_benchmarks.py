@@ -87,7 +87,7 @@ def test_the_render_script_times_a_first_and_a_warm_render(tmp_path: Path) -> No
     path = tmp_path / "ten.mmd"
     path.write_text(generate(10), encoding="utf-8")
     result = subprocess.run(
-        [sys.executable, "-c", run.RENDER_SCRIPT, str(path)],
+        [sys.executable, "-c", run.RENDER_SCRIPT, str(path), "2"],
         capture_output=True,
         text=True,
         check=True,

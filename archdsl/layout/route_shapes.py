@@ -35,7 +35,7 @@ def iter_candidate_routes(
     # Sorted before swapping back: bends and length do not change, and only the routes
     # read need their points swapped (this runs for every edge).
     for route in _sorted_shapes(_swap(a), _swap_v(da), _swap(b), _swap_v(db), step, limit):
-        yield [_swap(p) for p in route]
+        yield [(y, x) for x, y in route]
 
 
 def _sorted_shapes(

@@ -52,8 +52,9 @@ class SegmentLog:
         total = 0.0
         for key in ((axis, slot - 1), (axis, slot), (axis, slot + 1)):
             for other, lo, hi, owners in lines.get(key, ()):
-                if abs(other - at) < near and not (owners & ports):
-                    total += max(0.0, min(high, hi) - max(low, lo))
+                # Legs that do not overlap along add nothing: the cheap tests first.
+                if lo < high and low < hi and abs(other - at) < near and owners.isdisjoint(ports):
+                    total += min(high, hi) - max(low, lo)
         return total
 
     def crossings(self, a: Point, b: Point) -> int:
