@@ -54,6 +54,12 @@ class ChannelGraph:
         self._ys: list[float] = []
         self._adjacent: list[dict[int, Leg]] = []
 
+    @property
+    def adjacency(self) -> list[dict[int, Leg]]:
+        """Each node's legs, by node number (see :meth:`add_line`): for loops that look
+        legs up by the million. Read only."""
+        return self._adjacent
+
     def __contains__(self, node: Node) -> bool:
         return node in self._ids
 
@@ -70,9 +76,10 @@ class ChannelGraph:
     def add(self, u: Node, v: Node, leg: Leg) -> None:
         self._join(self._number(u), self._number(v), leg)
 
-    def add_line(self, axis: int, points: list[Point], bend: float) -> None:
+    def add_line(self, axis: int, points: list[Point], bend: float) -> list[int]:
         """The legs between neighbouring ``points`` of one line of ``axis`` (in order),
-        then a bend of cost ``bend`` at each point: :meth:`add` for each, in that order."""
+        then a bend of cost ``bend`` at each point: :meth:`add` for each, in that order.
+        The numbers of the line's nodes, for :attr:`adjacency`."""
         # :meth:`_number` and :meth:`_join` inlined: this builds every leg of the network.
         ids, number, join = self._ids, self._number, self._join
         numbers = []
@@ -90,6 +97,7 @@ class ChannelGraph:
                 crossing = number((x, y, across))
             pair = (own, crossing) if axis == 0 else (crossing, own)
             join(*pair, Leg(0.0, bend, 0, bend))
+        return numbers
 
     def _join(self, a: int, b: int, leg: Leg) -> None:
         old = self._adjacent[a].get(b)

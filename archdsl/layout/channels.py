@@ -45,7 +45,7 @@ nested groups and edges between them get near it; the work stays bounded."""
 
 
 class _Line:
-    __slots__ = ("at", "axis", "high", "low", "stops")
+    __slots__ = ("at", "axis", "high", "low", "nodes", "stopping", "stops")
 
     axis: int
     """0: horizontal (``at`` is y), 1: vertical (``at`` is x)."""
@@ -62,6 +62,10 @@ class _Line:
         self.low = low
         self.high = high
         self.stops = [] if stops is None else stops
+        self.stopping: list[float] = []
+        """The distinct stops in order, once the network is built ..."""
+        self.nodes: list[int] = []
+        """... and the graph's numbers of their nodes."""
 
     def point(self, along: float) -> Point:
         return (along, self.at) if self.axis == 0 else (self.at, along)
@@ -154,8 +158,9 @@ class ChannelNetwork:
         insort(meets.stops, at)
 
     def _add_line(self, line: _Line) -> None:
-        stops = sorted(set(line.stops))
-        self.legs.add_line(line.axis, [line.point(s) for s in stops], self.bend_cost)
+        line.stopping = sorted(set(line.stops))
+        points = [line.point(s) for s in line.stopping]
+        line.nodes = self.legs.add_line(line.axis, points, self.bend_cost)
         self._by_position.setdefault((line.axis, round(line.at, 2)), []).append(line)
 
     @property
@@ -266,16 +271,17 @@ class ChannelNetwork:
 
     def record(self, points: list[Point]) -> None:
         """Note a drawn route: later routes pay more for the channel legs it uses."""
-        find = self.legs.leg  # this runs for every leg of every edge
+        # This runs for every leg of every edge, over every stop the leg passes.
+        legs_from = self.legs.adjacency
         for p, q in itertools.pairwise(points):
             axis = 0 if p[1] == q[1] else 1
             at, low, high = (p[1], p[0], q[0]) if axis == 0 else (p[0], p[1], q[1])
             low, high = min(low, high), max(low, high)
             for line in self._by_position.get((axis, round(at, 2)), ()):
-                stops = line.stops
-                inside = stops[bisect_left(stops, low) : bisect_right(stops, high)]
-                for a, b in itertools.pairwise(inside):
-                    leg = find((*line.point(a), axis), (*line.point(b), axis))
+                stops, nodes = line.stopping, line.nodes
+                first, last = bisect_left(stops, low), bisect_right(stops, high)
+                for k in range(first, last - 1):
+                    leg = legs_from[nodes[k]].get(nodes[k + 1])
                     if leg is not None:
                         leg.used += 1
                         leg.cost = leg.length * crowding(leg.used)

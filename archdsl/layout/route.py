@@ -235,23 +235,21 @@ def _around(a: Point, b: Point, margin: float) -> Box:
 
 
 def simplify(points: Sequence[Point]) -> list[Point]:
-    """Drop repeated points and points in the middle of straight runs."""
+    """Drop repeated points and points in the middle of straight runs (coordinates within
+    ``1e-6`` count as equal)."""
+    # Written out: channel routes come with a point at every crossing they pass.
     result: list[Point] = []
     for point in points:
-        if result and _close(result[-1], point):
-            continue
-        if len(result) >= 2 and _collinear(result[-2], result[-1], point):
-            result[-1] = point
-            continue
+        x, y = point
+        if result:
+            qx, qy = result[-1]
+            if abs(qx - x) < 1e-6 and abs(qy - y) < 1e-6:
+                continue
+            if len(result) >= 2:
+                px, py = result[-2]
+                same_x = abs(px - qx) < 1e-6 and abs(qx - x) < 1e-6
+                if same_x or (abs(py - qy) < 1e-6 and abs(qy - y) < 1e-6):
+                    result[-1] = point
+                    continue
         result.append(point)
     return result
-
-
-def _close(p: Point, q: Point) -> bool:
-    return abs(p[0] - q[0]) < 1e-6 and abs(p[1] - q[1]) < 1e-6
-
-
-def _collinear(p: Point, q: Point, r: Point) -> bool:
-    same_x = abs(p[0] - q[0]) < 1e-6 and abs(q[0] - r[0]) < 1e-6
-    same_y = abs(p[1] - q[1]) < 1e-6 and abs(q[1] - r[1]) < 1e-6
-    return same_x or same_y
