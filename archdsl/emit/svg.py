@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from typing import Literal, NamedTuple
 
 from archdsl.icons import IconData, IconPack, builtin_packs, is_builtin_icon, resolve_icon
@@ -83,6 +84,7 @@ def clean(text: str) -> str:
     )
 
 
+@lru_cache(maxsize=1 << 16)  # a picture repeats its coordinates: each is formatted once
 def num(value: float) -> str:
     """A coordinate with at most two decimals and no trailing zeros."""
     text = f"{value:.2f}".rstrip("0").rstrip(".")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import math
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 
 from archdsl.layout.model import Box, Point
 
@@ -80,6 +80,26 @@ class ObstacleIndex:
         # The first stretch that ends past ``low``; the later ones start later still.
         first = bisect_right(ends, low)
         return first < len(starts) and starts[first] < high
+
+    def blocks(self, points: Sequence[Point]) -> bool:
+        """Does a leg of the orthogonal route ``points`` pass through a box's interior?
+
+        :meth:`hits` for each leg in turn, written out: the router asks this of every
+        shape it weighs.
+        """
+        lines = self._lines
+        for (ax, ay), (bx, by) in itertools.pairwise(points):
+            if ay == by:
+                line = (0, ay)
+                low, high = (ax, bx) if ax <= bx else (bx, ax)
+            else:
+                line = (1, ax)
+                low, high = (ay, by) if ay <= by else (by, ay)
+            starts, ends = lines.get(line) or self._stretches(*line)
+            first = bisect_right(ends, low)
+            if first < len(starts) and starts[first] < high:
+                return True
+        return False
 
     def _stretches(self, axis: int, at: float) -> tuple[list[float], list[float]]:
         """The stretches of the line of ``axis`` (0: horizontal) at ``at`` that lie inside

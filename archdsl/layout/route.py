@@ -77,11 +77,10 @@ class Router:
         self.bounds = _bounds(boxes)
         self._ports: frozenset[str] = frozenset()
         self._drawn: list[list[Point]] = []
-        self._hits_seen: dict[tuple[Point, Point], bool] = {}
-        """Legs of the edge being routed that were checked against the boxes."""
         self._overlap_seen: dict[tuple[Point, Point], float] = {}
         self._crossings_seen: dict[tuple[Point, Point], int] = {}
-        """... and against the edges drawn before."""
+        """Legs of the edge being routed that were checked against the edges drawn before
+        (its shapes share many legs: all start out of the same stub)."""
         self.budget = Budget(SEARCH_LEGS)
 
     def route(self, start: End, end: End) -> tuple[Point, ...]:
@@ -96,7 +95,6 @@ class Router:
 
     def _middle(self, start: End, end: End) -> list[Point]:
         a, b = start.tip, end.tip
-        self._hits_seen = {}
         self._overlap_seen = {}
         self._crossings_seen = {}
         shapes = (a, start.outward, b, end.outward, self.clearance, _MAX_TRIES)
@@ -160,16 +158,7 @@ class Router:
         return best[1] if best is not None else None
 
     def _blocked(self, points: Sequence[Point]) -> bool:
-        # The shapes of one edge share many legs (all start out of the same stub): each
-        # leg is looked up once per edge.
-        known = self._hits_seen
-        for leg in itertools.pairwise(points):
-            hit = known.get(leg)
-            if hit is None:
-                hit = known[leg] = self.index.hits(*leg)
-            if hit:
-                return True
-        return False
+        return self.index.blocks(points)
 
     def _hit_count(self, points: Sequence[Point]) -> int:
         return sum(self.index.hits(p, q) for p, q in itertools.pairwise(points))

@@ -7,6 +7,8 @@ point where they meet stays free) and legs of no length.
 
 from __future__ import annotations
 
+import itertools
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -60,3 +62,19 @@ def test_a_box_added_later_counts_on_lines_asked_before() -> None:
     assert not index.hits((20, 5), (30, 5))
     index.add(Box(22, 0, 4, 10))
     assert index.hits((20, 5), (30, 5))
+
+
+@settings(max_examples=200, deadline=None)
+@given(boxes, st.lists(coordinate, min_size=2, max_size=7), st.booleans())
+def test_blocks_asks_hits_of_every_leg(
+    found: list[Box], turns: list[float], horizontal_first: bool
+) -> None:
+    # An orthogonal route from alternating coordinates: x, y, x, y, ...
+    points: list[Point] = [(turns[0], turns[1])]
+    for turn, value in enumerate(turns[2:]):
+        x, y = points[-1]
+        along_x = (turn % 2 == 0) == horizontal_first
+        points.append((value, y) if along_x else (x, value))
+    index = ObstacleIndex(found, cell=4.0)
+    expected = any(crosses_a_box(found, a, b) for a, b in itertools.pairwise(points))
+    assert index.blocks(points) == expected

@@ -197,7 +197,7 @@ def test_the_best_clear_shape_is_the_one_a_full_count_picks() -> None:
         b = (rng.uniform(-500, 3000), rng.uniform(-500, 2000))
         da, db = rng.choice(list(OUTWARD.values())), rng.choice(list(OUTWARD.values()))
         shapes = candidate_routes(a, da, b, db, 20.0, 40)
-        router._hits_seen, router._overlap_seen, router._crossings_seen = {}, {}, {}
+        router._overlap_seen, router._crossings_seen = {}, {}
         expected = _full_count_choice(router, shapes)
         assert router._best_clear(shapes) == expected
         picked_differently += expected is not None and expected != shapes[0]
