@@ -80,23 +80,39 @@ class ChannelGraph:
         """The legs between neighbouring ``points`` of one line of ``axis`` (in order),
         then a bend of cost ``bend`` at each point: :meth:`add` for each, in that order.
         The numbers of the line's nodes, for :attr:`adjacency`."""
-        # :meth:`_number` and :meth:`_join` inlined: this builds every leg of the network.
-        ids, number, join = self._ids, self._number, self._join
-        numbers = []
-        for x, y in points:
-            found = ids.get((x, y, axis))
-            numbers.append(number((x, y, axis)) if found is None else found)
+        # :meth:`_number` and :meth:`_join` written out: this builds every leg of the network.
+        ids, nodes, adjacent = self._ids, self._nodes, self._adjacent
+        xs, ys = self._xs, self._ys
+
+        def number(node: Node) -> int:
+            found = ids.get(node)
+            if found is None:
+                found = ids[node] = len(nodes)
+                nodes.append(node)
+                xs.append(node[0])
+                ys.append(node[1])
+                adjacent.append({})
+            return found
+
+        def join(a: int, b: int, length: float, bend: float, cost: float) -> None:
+            old = adjacent[a].get(b)
+            if old is not None:
+                old.length, old.bend, old.used, old.cost = length, bend, 0, cost
+            else:
+                adjacent[a][b] = adjacent[b][a] = Leg(length, bend, 0, cost)
+
+        numbers = [number((x, y, axis)) for x, y in points]
         for i in range(1, len(points)):
             (px, py), (qx, qy) = points[i - 1], points[i]
             length = abs(qx - px) + abs(qy - py)
-            join(numbers[i - 1], numbers[i], Leg(length, 0.0, 0, length))
+            join(numbers[i - 1], numbers[i], length, 0.0, length)
         across = 1 - axis
         for own, (x, y) in zip(numbers, points, strict=True):
-            crossing = ids.get((x, y, across))
-            if crossing is None:
-                crossing = number((x, y, across))
-            pair = (own, crossing) if axis == 0 else (crossing, own)
-            join(*pair, Leg(0.0, bend, 0, bend))
+            crossing = number((x, y, across))
+            if axis == 0:
+                join(own, crossing, 0.0, bend, bend)
+            else:
+                join(crossing, own, 0.0, bend, bend)
         return numbers
 
     def _join(self, a: int, b: int, leg: Leg) -> None:
