@@ -70,22 +70,14 @@ class ObstacleIndex:
 
     def hits(self, a: Point, b: Point) -> bool:
         """Does the axis-parallel segment ``a``–``b`` pass through a box's interior?"""
-        if a[1] == b[1]:
-            line = (0, a[1])
-            low, high = (a[0], b[0]) if a[0] <= b[0] else (b[0], a[0])
-        else:
-            line = (1, a[0])
-            low, high = (a[1], b[1]) if a[1] <= b[1] else (b[1], a[1])
-        starts, ends = self._lines.get(line) or self._stretches(*line)
-        # The first stretch that ends past ``low``; the later ones start later still.
-        first = bisect_right(ends, low)
-        return first < len(starts) and starts[first] < high
+        return self.blocks((a, b))
 
     def blocks(self, points: Sequence[Point]) -> bool:
         """Does a leg of the orthogonal route ``points`` pass through a box's interior?
 
-        :meth:`hits` for each leg in turn, written out: the router asks this of every
-        shape it weighs.
+        Each leg is looked up in the stretches of its line (:meth:`_stretches`): the first
+        stretch that ends past the leg's start is the only one that can meet it, as the
+        later ones start later still.
         """
         lines = self._lines
         for (ax, ay), (bx, by) in itertools.pairwise(points):
