@@ -149,19 +149,24 @@ def measure_stage(
     return {"seconds": statistics.median(seconds), "peak_mb": max(peaks)}
 
 
+def run_script(script: str, *args: str, env: dict[str, str] | None = None) -> dict[str, Any] | None:
+    """Run one of the scripts here in a fresh Python process; the JSON of its last line
+    (``None`` if the process failed)."""
+    result = subprocess.run(
+        [sys.executable, "-c", script, *args], capture_output=True, text=True, cwd=REPO, env=env
+    )
+    if result.returncode != 0:
+        return None
+    data: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
+    return data
+
+
 def run_stage(stage: str, path: Path, env: dict[str, str] | None) -> dict[str, float] | None:
     """One fresh process of ``stage``: its seconds and peak MB, ``{"refused": 1}`` (a
     back-end's own size limit), ``{"error": 1}``, or ``None`` (not available)."""
-    result = subprocess.run(
-        [sys.executable, "-c", STAGE_SCRIPT, stage, str(path)],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        env=env,
-    )
-    if result.returncode != 0:
+    data = run_script(STAGE_SCRIPT, stage, str(path), env=env)
+    if data is None:
         return {"error": 1.0}
-    data: dict[str, float] = json.loads(result.stdout.strip().splitlines()[-1])
     if "unavailable" in data:
         return None
     if "refused" in data:
@@ -243,14 +248,9 @@ def layout_scaling(sizes: list[int], runs: int) -> list[str]:
         for size in sizes:
             path = Path(scratch) / f"gen-{size}.mmd"
             path.write_text(generate(size), encoding="utf-8")
-            result = subprocess.run(
-                [sys.executable, "-c", LAYOUT_SCRIPT, str(path), str(runs)],
-                capture_output=True,
-                text=True,
-                cwd=REPO,
-                check=True,
-            )
-            data = json.loads(result.stdout.strip().splitlines()[-1])
+            data = run_script(LAYOUT_SCRIPT, str(path), str(runs))
+            if data is None:
+                raise RuntimeError(f"the layout of {size} services failed")
             exponent = "–"
             if previous is not None:
                 growth = data["cpu"] / previous[1]
@@ -329,16 +329,9 @@ def render_comparison(
         path.write_text(generate(services), encoding="utf-8")
         for _ in range(runs):
             cold = run_stage("svg", path, env)
-            loaded = subprocess.run(
-                [sys.executable, "-c", RENDER_SCRIPT, str(path), str(WARM_RENDERS)],
-                capture_output=True,
-                text=True,
-                cwd=REPO,
-                env=env,
-            )
-            if cold is None or "seconds" not in cold or loaded.returncode != 0:
+            ours = run_script(RENDER_SCRIPT, str(path), str(WARM_RENDERS), env=env)
+            if cold is None or "seconds" not in cold or ours is None:
                 return "Render against Mermaid: archdsl's svg stage is unavailable."
-            ours = json.loads(loaded.stdout.strip().splitlines()[-1])
             mermaid = subprocess.run(
                 [node, str(oracle / "render_check.mjs"), *[str(path)] * (2 + WARM_RENDERS)],
                 capture_output=True,
@@ -377,8 +370,8 @@ def render_summary(rounds: list[dict[str, float]], services: int) -> str:
         f"as Mermaid's is loaded: archdsl {median('first'):,.0f} ms, Mermaid "
         f"{median('mermaid_first'):,.0f} ms, **{ratio('first', 'mermaid_first'):.2f}×**. "
         f"First render counting every import, Pydantic's included: {median('cold'):,.0f} ms, "
-        f"{ratio('cold', 'mermaid_first'):.2f}×. Warm (parse and render again, the median of "
-        f"the third to the {WARM_RENDERS + 2}th time): archdsl "
+        f"{ratio('cold', 'mermaid_first'):.2f}×. Warm (parse and render again, the median of the "
+        f"3rd to the {WARM_RENDERS + 2}th time): archdsl "
         f"{median('warm'):,.0f} ms, Mermaid {median('mermaid_warm'):,.0f} ms, "
         f"**{ratio('warm', 'mermaid_warm'):.2f}×**."
     )

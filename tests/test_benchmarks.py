@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -57,14 +54,8 @@ def test_a_stage_runs_in_a_fresh_process_and_reports_time_and_memory(tmp_path: P
 def test_the_layout_script_reports_the_picture_and_the_drawn_length(tmp_path: Path) -> None:
     path = tmp_path / "ten.mmd"
     path.write_text(generate(10), encoding="utf-8")
-    result = subprocess.run(
-        [sys.executable, "-c", run.LAYOUT_SCRIPT, str(path), "1"],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=run.REPO,
-    )
-    data = json.loads(result.stdout.strip().splitlines()[-1])
+    data = run.run_script(run.LAYOUT_SCRIPT, str(path), "1")
+    assert data is not None
     assert data["cpu"] > 0 and data["width"] > 0 and data["height"] > 0
     assert data["length"] > 0
 
@@ -86,12 +77,6 @@ def test_the_render_comparison_takes_medians_of_each_rounds_ratios() -> None:
 def test_the_render_script_times_a_first_and_a_warm_render(tmp_path: Path) -> None:
     path = tmp_path / "ten.mmd"
     path.write_text(generate(10), encoding="utf-8")
-    result = subprocess.run(
-        [sys.executable, "-c", run.RENDER_SCRIPT, str(path), "2"],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=run.REPO,
-    )
-    data = json.loads(result.stdout.strip().splitlines()[-1])
+    data = run.run_script(run.RENDER_SCRIPT, str(path), "2")
+    assert data is not None
     assert data["first"] > 0 and data["warm"] > 0

@@ -80,39 +80,16 @@ class ChannelGraph:
         """The legs between neighbouring ``points`` of one line of ``axis`` (in order),
         then a bend of cost ``bend`` at each point: :meth:`add` for each, in that order.
         The numbers of the line's nodes, for :attr:`adjacency`."""
-        # :meth:`_number` and :meth:`_join` written out: this builds every leg of the network.
-        ids, nodes, adjacent = self._ids, self._nodes, self._adjacent
-        xs, ys = self._xs, self._ys
-
-        def number(node: Node) -> int:
-            found = ids.get(node)
-            if found is None:
-                found = ids[node] = len(nodes)
-                nodes.append(node)
-                xs.append(node[0])
-                ys.append(node[1])
-                adjacent.append({})
-            return found
-
-        def join(a: int, b: int, length: float, bend: float, cost: float) -> None:
-            old = adjacent[a].get(b)
-            if old is not None:
-                old.length, old.bend, old.used, old.cost = length, bend, 0, cost
-            else:
-                adjacent[a][b] = adjacent[b][a] = Leg(length, bend, 0, cost)
-
-        numbers = [number((x, y, axis)) for x, y in points]
-        for i in range(1, len(points)):
-            (px, py), (qx, qy) = points[i - 1], points[i]
-            length = abs(qx - px) + abs(qy - py)
-            join(numbers[i - 1], numbers[i], length, 0.0, length)
-        across = 1 - axis
-        for own, (x, y) in zip(numbers, points, strict=True):
-            crossing = number((x, y, across))
-            if axis == 0:
-                join(own, crossing, 0.0, bend, bend)
-            else:
-                join(crossing, own, 0.0, bend, bend)
+        numbers = [self._number((x, y, axis)) for x, y in points]
+        for (a, b), (p, q) in zip(
+            itertools.pairwise(numbers), itertools.pairwise(points), strict=True
+        ):
+            length = abs(q[0] - p[0]) + abs(q[1] - p[1])
+            self._join(a, b, Leg(length, 0.0, 0, length))
+        for number, (x, y) in zip(numbers, points, strict=True):
+            crossing = self._number((x, y, 1 - axis))
+            pair = (number, crossing) if axis == 0 else (crossing, number)
+            self._join(*pair, Leg(0.0, bend, 0, bend))
         return numbers
 
     def _join(self, a: int, b: int, leg: Leg) -> None:

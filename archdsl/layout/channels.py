@@ -45,7 +45,7 @@ nested groups and edges between them get near it; the work stays bounded."""
 
 
 class _Line:
-    __slots__ = ("at", "axis", "high", "low", "nodes", "stopping", "stops")
+    __slots__ = ("at", "axis", "high", "low", "nodes", "stops")
 
     axis: int
     """0: horizontal (``at`` is y), 1: vertical (``at`` is x)."""
@@ -62,10 +62,9 @@ class _Line:
         self.low = low
         self.high = high
         self.stops = [] if stops is None else stops
-        self.stopping: list[float] = []
-        """The distinct stops in order, once the network is built ..."""
+        """Where the line meets others, in order (each once, once the network is built)."""
         self.nodes: list[int] = []
-        """... and the graph's numbers of their nodes."""
+        """The graph's numbers of the nodes at :attr:`stops`, once the network is built."""
 
     def point(self, along: float) -> Point:
         return (along, self.at) if self.axis == 0 else (self.at, along)
@@ -158,8 +157,8 @@ class ChannelNetwork:
         insort(meets.stops, at)
 
     def _add_line(self, line: _Line) -> None:
-        line.stopping = sorted(set(line.stops))
-        points = [line.point(s) for s in line.stopping]
+        line.stops = sorted(set(line.stops))
+        points = [line.point(s) for s in line.stops]
         line.nodes = self.legs.add_line(line.axis, points, self.bend_cost)
         self._by_position.setdefault((line.axis, round(line.at, 2)), []).append(line)
 
@@ -278,7 +277,7 @@ class ChannelNetwork:
             at, low, high = (p[1], p[0], q[0]) if axis == 0 else (p[0], p[1], q[1])
             low, high = min(low, high), max(low, high)
             for line in self._by_position.get((axis, round(at, 2)), ()):
-                stops, nodes = line.stopping, line.nodes
+                stops, nodes = line.stops, line.nodes
                 first, last = bisect_left(stops, low), bisect_right(stops, high)
                 for k in range(first, last - 1):
                     leg = legs_from[nodes[k]].get(nodes[k + 1])
