@@ -78,18 +78,25 @@ class ChannelGraph:
 
     def add_line(self, axis: int, points: list[Point], bend: float) -> list[int]:
         """The legs between neighbouring ``points`` of one line of ``axis`` (in order),
-        then a bend of cost ``bend`` at each point: :meth:`add` for each, in that order.
+        then a bend of cost ``bend`` at each point: :meth:`add` for each, in that order
+        (a bend already there is left as it is: every bend of a graph costs the same).
         The numbers of the line's nodes, for :attr:`adjacency`."""
-        numbers = [self._number((x, y, axis)) for x, y in points]
-        for (a, b), (p, q) in zip(
-            itertools.pairwise(numbers), itertools.pairwise(points), strict=True
-        ):
-            length = abs(q[0] - p[0]) + abs(q[1] - p[1])
-            self._join(a, b, Leg(length, 0.0, 0, length))
-        for number, (x, y) in zip(numbers, points, strict=True):
-            crossing = self._number((x, y, 1 - axis))
-            pair = (number, crossing) if axis == 0 else (crossing, number)
-            self._join(*pair, Leg(0.0, bend, 0, bend))
+        ids, adjacent, number = self._ids, self._adjacent, self._number
+        numbers = [number((x, y, axis)) for x, y in points]
+        for k in range(1, len(numbers)):
+            (px, py), (qx, qy) = points[k - 1], points[k]
+            length = abs(qx - px) + abs(qy - py)
+            self._join(numbers[k - 1], numbers[k], Leg(length, 0.0, 0, length))
+        across = 1 - axis
+        for own, (x, y) in zip(numbers, points, strict=True):
+            crossing = ids.get((x, y, across))
+            if crossing is None:
+                crossing = number((x, y, across))
+            elif crossing in adjacent[own]:
+                continue
+            leg = Leg(0.0, bend, 0, bend)
+            adjacent[own][crossing] = leg
+            adjacent[crossing][own] = leg
         return numbers
 
     def _join(self, a: int, b: int, leg: Leg) -> None:

@@ -113,3 +113,39 @@ def test_a_search_with_no_way_through_ends_exhausted() -> None:
     assert search.run(10_000) is None
     assert search.exhausted
     assert search.steps <= 1 + 2 * len(graph.legs())  # one per leg and direction, at most
+
+
+def test_add_line_is_add_for_each_leg_then_each_bend() -> None:
+    """Same legs, same values, each node's legs in the same order (A* breaks ties in that
+    order), as the :meth:`ChannelGraph.add` calls that the docstring spells out."""
+    lines = [
+        (0, [(0.0, 0.0), (10.0, 0.0), (25.0, 0.0)]),
+        (1, [(10.0, -5.0), (10.0, 0.0), (10.0, 30.0)]),
+        (0, [(10.0, 30.0), (40.0, 30.0)]),
+        (1, [(25.0, 0.0), (25.0, 12.5)]),
+    ]
+    by_line, by_leg = ChannelGraph(), ChannelGraph()
+    for axis, points in lines:
+        numbers = by_line.add_line(axis, points, 7.0)
+        assert [by_line._nodes[n] for n in numbers] == [(x, y, axis) for x, y in points]
+        for p, q in itertools.pairwise(points):
+            length = abs(q[0] - p[0]) + abs(q[1] - p[1])
+            by_leg.add((*p, axis), (*q, axis), Leg(length, 0.0, 0, length))
+        for x, y in points:
+            pair: tuple[Node, Node] = ((x, y, axis), (x, y, 1 - axis))
+            by_leg.add(*(pair if axis == 0 else pair[::-1]), Leg(0.0, 7.0, 0, 7.0))
+
+    def described(graph: ChannelGraph) -> list[tuple[Node, list[tuple[Node, tuple[float, ...]]]]]:
+        return [
+            (
+                node,
+                [
+                    (graph._nodes[b], (leg.length, leg.bend, leg.used, leg.cost))
+                    for b, leg in graph.adjacency[graph._ids[node]].items()
+                ],
+            )
+            for node in graph._ids
+        ]
+
+    assert described(by_line) == described(by_leg)
+    assert len(by_line.legs()) == 6 + 7  # legs along the lines, a bend at each of 7 points
