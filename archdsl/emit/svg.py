@@ -207,6 +207,9 @@ class _Writer:
             '<g class="architecture-edges">',
             *(self._edge(e) for e in self.layout.edges),
             "</g>",
+            '<g class="architecture-group-titles">',
+            *(self._group_title(g) for g in self.layout.groups),
+            "</g>",
             '<g class="architecture-services">',
             *(self._node(n) for n in self.layout.nodes),
             "</g>",
@@ -255,6 +258,8 @@ class _Writer:
             f".archdsl .node-bkg{{fill:none;stroke:{p.group_border};stroke-width:2;"
             "stroke-dasharray:8}"
             f".archdsl .label-bkg{{fill:{p.background};stroke:none}}"
+            f".archdsl .group-title{{paint-order:stroke;stroke:{p.background};stroke-width:4px;"
+            "stroke-linejoin:round}"
             f".archdsl .diagram-title{{font-size:{num(m.title_font_size)}px}}"
             ".archdsl .node-icon-text{fill:#ffffff}"
         )
@@ -275,18 +280,24 @@ class _Writer:
     # -- elements --------------------------------------------------------------------------
 
     def _group(self, group: GroupLayout) -> str:
+        """A group's frame (its icon and title come later: :meth:`_group_title`)."""
+        box = group.box
+        return (
+            f'<g data-id="{clean(group.id)}" data-kind="group">'
+            f'<rect class="node-bkg" x="{num(box.x)}" y="{num(box.y)}" '
+            f'width="{num(box.width)}" height="{num(box.height)}"/></g>'
+        )
+
+    def _group_title(self, group: GroupLayout) -> str:
+        """A group's icon and title (for every group, empty when it has neither), drawn
+        over the edges: one that enters the group's top-left service from above passes
+        under them, and the halo round the letters keeps the title legible."""
         element = self.diagram.elements.get(group.id)
         icon = getattr(element, "icon", None)
-        box = group.box
-        parts = [
-            f'<g data-id="{clean(group.id)}" data-kind="group">',
-            f'<rect class="node-bkg" x="{num(box.x)}" y="{num(box.y)}" '
-            f'width="{num(box.width)}" height="{num(box.height)}"/>',
-        ]
+        parts = [f'<g data-id="{clean(group.id)}" data-kind="group-title">']
         if icon and group.icon_box is not None:
             parts.append(self.symbols.use(icon, group.icon_box))
         if group.title is not None:
-            parts.append(_backdrop(group.title.box))
             parts.append(_text(group.title, "group-title", self.metrics.font_size, "start"))
         parts.append("</g>")
         return "".join(parts)

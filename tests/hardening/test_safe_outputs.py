@@ -139,7 +139,7 @@ def test_hostile_titles_in_every_slot_stay_text() -> None:
     _assert_texts_kept(root, HOSTILE)
     desc = root.find(f"{SVG}desc")
     assert desc is not None and desc.text == HOSTILE[2]
-    group = _groups(root, "group")["g"]
+    group = _groups(root, "group-title")["g"]
     assert _squeeze(_text_of(group, "group-title")) == _squeeze(HOSTILE[3])
     assert "<script" not in svg and "]]><" not in svg.replace("]]&gt;", "")
 

@@ -15,6 +15,7 @@ import pytest
 from archdsl.emit.svg import _NOT_XML, PALETTES, clean, render_svg
 from archdsl.icons import load_pack
 from archdsl.icons.builtin import BUILTIN_BODIES
+from archdsl.layout import layout
 from archdsl.model import (
     AccDescr,
     AccTitle,
@@ -113,7 +114,38 @@ def test_every_element_is_a_group_with_data_attributes(name: str) -> None:
     assert sorted(kinds.get("service", [])) == sorted(s.id for s in d.services)
     assert sorted(kinds.get("junction", [])) == sorted(j.id for j in d.junctions)
     assert sorted(kinds.get("group", [])) == sorted(g.id for g in d.groups)
+    assert sorted(kinds.get("group-title", [])) == sorted(g.id for g in d.groups)
     assert len(kinds.get("edge", [])) == len(d.edges)
+
+
+def test_an_edge_into_a_groups_corner_service_passes_under_the_groups_title() -> None:
+    """``worker:B --> T:orders`` enters the top-left service of ``storage`` from above,
+    through the band where the group's title is: the title is painted over the edge,
+    with a page-coloured halo round its letters, so that it stays legible."""
+    text = (
+        "architecture-beta\n"
+        "    group storage(database)[Storage]\n"
+        "    service worker(server)[Worker]\n"
+        "    service orders(database)[Orders] in storage\n"
+        "    worker:B --> T:orders\n"
+    )
+    d = diagram(text)
+    placed = layout(d)
+    (title_box,) = [g.title.box for g in placed.groups if g.title is not None]
+    (edge,) = placed.edges
+    (x, top), (_, bottom) = edge.points[0], edge.points[-1]
+    assert title_box.x < x < title_box.right and top < title_box.y < title_box.bottom < bottom
+
+    root = _parse(render_svg(d, geometry=placed))
+    order = [
+        (g.attrib["data-kind"], g.attrib["data-id"])
+        for g in root.iter(f"{SVG}g")
+        if "data-kind" in g.attrib
+    ]
+    assert order.index(("edge", "worker-orders")) < order.index(("group-title", "storage"))
+    assert order.index(("group", "storage")) < order.index(("edge", "worker-orders"))
+    style = "".join(s.text or "" for s in root.iter(f"{SVG}style"))
+    assert re.search(r"\.group-title\{paint-order:stroke;stroke:#ffffff;stroke-width:4px", style)
 
 
 def test_self_contained_icons_with_unique_ids() -> None:
