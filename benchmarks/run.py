@@ -50,8 +50,9 @@ skip_lark_extras()
 
 STAGE_SCRIPT = (
     r"""
-import json, resource, sys, time
+import json, math, resource, sys, time
 stage, path = sys.argv[1], sys.argv[2]
+extra = {}
 text = open(path, encoding="utf-8").read()
 """
     + _AS_INSTALLED
@@ -75,8 +76,16 @@ def run():
         from archdsl.emit.svg import render_svg
         render_svg(api.parse(text, path).diagram)
     elif stage == "png":
-        from archdsl.emit.png import render_png
-        render_png(api.parse(text, path).diagram)
+        from archdsl.emit.png import DEFAULT_MAX_PIXELS, render_png
+        from archdsl.layout import layout
+        diagram = api.parse(text, path).diagram
+        placed = layout(diagram)
+        # Past the pixel limit, what the refusal suggests: the largest scale that fits.
+        fits = (DEFAULT_MAX_PIXELS / (placed.width * placed.height)) ** 0.5
+        scale = min(1.0, math.floor(fits * 100) / 100)
+        render_png(diagram, scale=scale, geometry=placed)
+        if scale < 1:
+            extra["scale"] = scale
     elif stage == "cloudformation":
         from archdsl.export.cloudformation import to_cloudformation
         to_cloudformation(api.parse(text, path).diagram)
@@ -98,7 +107,7 @@ except Exception as error:
     raise SystemExit(0)
 seconds = time.perf_counter() - start
 peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-print(json.dumps({"seconds": seconds, "peak_mb": peak_kb / 1024}))
+print(json.dumps({"seconds": seconds, "peak_mb": peak_kb / 1024, **extra}))
 """
 )
 
@@ -386,7 +395,8 @@ def _fmt(value: dict[str, float] | None) -> str:
         return "skipped (limit)"
     if "refused" in value:
         return "refused (size limit)"
-    return f"{value['seconds'] * 1000:,.0f} ms / {value['peak_mb']:,.0f} MB"
+    cell = f"{value['seconds'] * 1000:,.0f} ms / {value['peak_mb']:,.0f} MB"
+    return f"{cell} (scale {value['scale']:.2f})" if "scale" in value else cell
 
 
 def _rounds(
@@ -419,10 +429,13 @@ def _summary(results: list[dict[str, float] | None]) -> dict[str, float] | None:
     """The median seconds and highest peak of a stage's rounds (or why there are none)."""
     if not results or results[-1] is None or "seconds" not in results[-1]:
         return results[-1] if results else None
-    return {
+    summary = {
         "seconds": statistics.median(r["seconds"] for r in results if r),
         "peak_mb": max(r["peak_mb"] for r in results if r),
     }
+    if "scale" in results[-1]:
+        summary["scale"] = results[-1]["scale"]  # the same in every round
+    return summary
 
 
 def _seconds(samples: list[Any]) -> list[float]:
@@ -570,7 +583,9 @@ def _measure_and_write(args: argparse.Namespace, oracle: Path | None, env: dict[
             'in-process, imports excluded, like archdsl\'s stages. "mermaid parse / validate":',
             "the whole Node command of the oracle (Node start-up included). svg, png and",
             f"cloudformation are skipped above {args.render_limit:,} services (`--render-limit`);",
-            '"refused (size limit)": the back-end declined with its own limit (PNG pixels).',
+            "png: at the SVG's size, or, where that passes the 50-million-pixel limit, at the",
+            "largest `--scale` that fits (shown), as the limit's message suggests.",
+            '"refused (size limit)": the back-end declined with its own limit.',
             "",
             *rows,
             "",

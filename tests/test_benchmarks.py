@@ -51,6 +51,33 @@ def test_a_stage_runs_in_a_fresh_process_and_reports_time_and_memory(tmp_path: P
     assert result["seconds"] > 0 and result["peak_mb"] > 0
 
 
+def test_a_png_past_the_pixel_limit_is_timed_at_the_largest_scale_that_fits(
+    tmp_path: Path,
+) -> None:
+    from archdsl.api import parse
+    from archdsl.emit.png import DEFAULT_MAX_PIXELS
+    from archdsl.layout import layout
+
+    small, large = tmp_path / "ten.mmd", tmp_path / "large.mmd"
+    small.write_text(generate(10), encoding="utf-8")
+    large.write_text(generate(400), encoding="utf-8")
+    diagram = parse(large.read_text(encoding="utf-8")).diagram
+    assert diagram is not None
+    placed = layout(diagram)
+    assert placed.width * placed.height > DEFAULT_MAX_PIXELS  # the case this is about
+
+    at_full_size = run.run_stage("png", small, None)
+    scaled = run.run_stage("png", large, None)
+    assert at_full_size is not None and "scale" not in at_full_size
+    assert scaled is not None and scaled["seconds"] > 0
+    scale = scaled["scale"]
+    fits = (DEFAULT_MAX_PIXELS / (placed.width * placed.height)) ** 0.5
+    assert fits - 0.01 < scale <= fits
+    summary = run._summary([scaled, scaled])
+    assert summary is not None and summary["scale"] == scale
+    assert run._fmt(summary).endswith(f"MB (scale {scale:.2f})")
+
+
 def test_the_layout_script_reports_the_picture_and_the_drawn_length(tmp_path: Path) -> None:
     path = tmp_path / "ten.mmd"
     path.write_text(generate(10), encoding="utf-8")
