@@ -23,7 +23,8 @@ BUNDLED_FONT = "DejaVuSans.ttf"
 BUNDLED_FAMILY = "DejaVu Sans"
 
 DEFAULT_MAX_PIXELS = 50_000_000
-"""Pictures with more pixels than this are refused (200 MB of memory while drawing)."""
+"""Pictures with more pixels than this are refused: at the limit, drawing and encoding take
+some 450 MB of memory and several seconds (docs/benchmarks.md, 1,000 services)."""
 
 
 class PngTooLarge(ValueError):
