@@ -43,15 +43,22 @@ def _sorted_shapes(
 ) -> Iterator[list[Point]]:
     """The shapes of :func:`_shapes_x`, then the S shapes (four bends, so always after
     them), each sorted by bends and length."""
-    ordered = sorted(_shapes_x(a, da, b, db, step), key=lambda route: (len(route), _length(route)))
-    if limit is not None and len(ordered) >= limit:
-        yield from ordered[:limit]
+    if db[1] != 0:  # an L, then the three-bend shapes, whose lengths differ
+        ordered = sorted(
+            _shapes_x(a, da, b, db, step), key=lambda route: (len(route), _length(route))
+        )
+        yield from ordered if limit is None else ordered[:limit]
         return
-    yield from ordered
-    if db[1] != 0:
-        return
-    wanted = None if limit is None else limit - len(ordered)
-    yield from _s_shapes(a, da, b, db, step, wanted)
+    # Two horizontal sides: the straight line, then Zs (all as long as each other, from
+    # the middle outwards) or Us (each longer than the last): made in order already, and
+    # made only as far as the router reads.
+    made = 0
+    for route in _shapes_x(a, da, b, db, step):
+        if made == limit:
+            return
+        made += 1
+        yield route
+    yield from _s_shapes(a, da, b, db, step, None if limit is None else limit - made)
 
 
 def _shapes_x(a: Point, da: Vector, b: Point, db: Vector, step: float) -> Iterator[list[Point]]:
