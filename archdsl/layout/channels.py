@@ -19,7 +19,7 @@ from __future__ import annotations
 import itertools
 import math
 from bisect import bisect_left, bisect_right, insort
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 from archdsl.layout.channel_graph import ChannelGraph, Leg, Node, Search
@@ -113,6 +113,7 @@ class ChannelNetwork:
         tables: dict[Container, Table],
         ring: float,
         bend_cost: float,
+        headers: Sequence[Box] = (),
     ) -> None:
         self.tree = tree
         self.bend_cost = bend_cost
@@ -126,6 +127,7 @@ class ChannelNetwork:
         self._by_position: dict[tuple[int, float], list[_Line]] = {}
         for line in self.lines:
             self._add_line(line)
+        self._make_dear(headers)
 
     # -- building ----------------------------------------------------------------------------
 
@@ -161,6 +163,45 @@ class ChannelNetwork:
         points = [line.point(s) for s in line.stops]
         line.nodes = self.legs.add_line(line.axis, points, self.bend_cost)
         self._by_position.setdefault((line.axis, round(line.at, 2)), []).append(line)
+
+    def _make_dear(self, headers: Sequence[Box]) -> None:
+        """Legs through a group's icon or title cost :data:`HEADER_COST` times their
+        length (crowding multiplies that): a group's ring runs half-way into its top
+        padding, where they are, and routes should pass there only when they must (into
+        the group's top-left service from above)."""
+        positions = tuple(sorted(at for axis, at in self._by_position if axis == a) for a in (0, 1))
+        dear: set[int] = set()
+        for box in headers:
+            for axis, across, along in (
+                (0, (box.y, box.bottom), (box.x, box.right)),
+                (1, (box.x, box.right), (box.y, box.bottom)),
+            ):
+                for leg in self._legs_inside(axis, positions[axis], across, along):
+                    if id(leg) not in dear:
+                        dear.add(id(leg))
+                        leg.length *= HEADER_COST
+                        leg.cost = leg.length * crowding(leg.used)
+
+    def _legs_inside(
+        self,
+        axis: int,
+        positions: list[float],
+        across: tuple[float, float],
+        along: tuple[float, float],
+    ) -> Iterator[Leg]:
+        """The legs of the lines of ``axis`` strictly between ``across`` (``positions``:
+        where lines of that axis run, sorted) that overlap ``along``."""
+        legs_from = self.legs.adjacency
+        start, end = along
+        for at in positions[bisect_right(positions, across[0]) : bisect_left(positions, across[1])]:
+            for line in self._by_position[axis, at]:
+                stops, nodes = line.stops, line.nodes
+                for k in range(max(bisect_right(stops, start) - 1, 0), len(stops) - 1):
+                    if stops[k] >= end:
+                        break
+                    leg = legs_from[nodes[k]].get(nodes[k + 1])
+                    if leg is not None and stops[k + 1] > start:
+                        yield leg
 
     @property
     def graph(self) -> nx.Graph:
@@ -320,6 +361,10 @@ class ChannelNetwork:
             self.legs.discard_if_alone(u)
             self.legs.discard_if_alone(v)
 
+
+HEADER_COST = 10.0
+"""How many times its length a channel leg costs where it passes through a group's icon or
+title (see :meth:`ChannelNetwork._make_dear`)."""
 
 _HEURISTIC_FACTOR = 4
 """A*'s estimate is this many times the straight (x plus y) distance to the target: a

@@ -25,15 +25,21 @@ def route_edges(
     clearance = min(metrics.row_gap, metrics.column_gap) / 2
     margin = clearance / 3
     obstacles = _obstacles(nodes.values())
+    headers = _headers(groups.values())
     bend_cost = metrics.icon_size * 2
 
     def network() -> ChannelNetwork:
-        return ChannelNetwork(tree, tables, max(metrics.padding / 2, 4.0), bend_cost / 4)
+        ring = max(metrics.padding / 2, 4.0)
+        return ChannelNetwork(tree, tables, ring, bend_cost / 4, headers=headers)
 
     router = Router(
-        (box.inflated(margin) for box in obstacles), clearance - margin, bend_cost, network
+        (box.inflated(margin) for box in obstacles),
+        clearance - margin,
+        bend_cost,
+        network,
+        headers=headers,
     )
-    placer = LabelPlacer([*obstacles, *_titles(groups.values())], metrics)
+    placer = LabelPlacer([*obstacles, *headers], metrics)
     edges: list[EdgeLayout] = []
     for index, edge in enumerate(diagram.edges):
         if edge.lhs.id not in nodes or edge.rhs.id not in nodes:
@@ -61,9 +67,10 @@ def route_edges(
 
 
 def _obstacles(nodes: Iterable[NodeLayout]) -> list[Box]:
-    """What edges go around: each node's icon and title together. Group titles are not
-    in the way: an edge may pass behind one (it has a backdrop), as edges leaving a
-    group's top-left node upwards must."""
+    """What edges go around: each node's icon and title together. Group icons and titles
+    are not in the way, only avoided where there is a choice: an edge may pass under one
+    (they are drawn over the edges), as edges into a group's top-left node from above
+    must."""
     return [_whole(node) for node in nodes]
 
 
@@ -71,7 +78,8 @@ def _whole(node: NodeLayout) -> Box:
     return node.box.union(node.label.box) if node.label is not None else node.box
 
 
-def _titles(groups: Iterable[GroupLayout]) -> list[Box]:
+def _headers(groups: Iterable[GroupLayout]) -> list[Box]:
+    """Each group's icon and title."""
     boxes: list[Box] = []
     for group in groups:
         if group.icon_box is not None:

@@ -66,11 +66,14 @@ class Router:
         clearance: float,
         bend_cost: float,
         network: Callable[[], ChannelNetwork] | None = None,
+        headers: Iterable[Box] = (),
     ) -> None:
         boxes = list(obstacles)
         self._make_network = network
         self.network: ChannelNetwork | None = None
         self.index = ObstacleIndex(boxes, cell=10 * max(clearance, 10.0))
+        self.headers = ObstacleIndex(headers, cell=10 * max(clearance, 10.0))
+        """Group icons and titles: a leg through one counts as a crossing."""
         self.clearance = clearance
         self.bend_cost = bend_cost
         self.log = SegmentLog()
@@ -125,7 +128,8 @@ class Router:
 
     def _best_clear(self, candidates: Iterable[list[Point]]) -> list[Point] | None:
         """The best of the first few clear shapes: one that shares and crosses nothing
-        wins at once; otherwise least sharing, fewest crossings, fewest bends.
+        wins at once; otherwise least sharing, fewest crossings (of drawn legs, and of
+        group icons and titles), fewest bends.
 
         Counting crossings is the dear part, so a shape's are counted only as far as
         they could still make it the best (the choice is the same as counting them all).
@@ -175,13 +179,14 @@ class Router:
         return total
 
     def _crossings(self, points: Sequence[Point], enough: int | None) -> int:
-        """How many drawn legs ``points`` cross; counted up to ``enough`` at most."""
+        """How many drawn legs ``points`` cross, and group icons or titles they pass
+        through; counted up to ``enough`` at most."""
         total = 0
-        known, log = self._crossings_seen, self.log
+        known, log, headers = self._crossings_seen, self.log, self.headers
         for leg in itertools.pairwise(points):
             found = known.get(leg)
             if found is None:
-                found = known[leg] = log.crossings(*leg)
+                found = known[leg] = log.crossings(*leg) + headers.hits(*leg)
             total += found
             if enough is not None and total >= enough:
                 break
