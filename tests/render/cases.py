@@ -175,6 +175,13 @@ architecture-beta
     web:R --> L:pe1
     web:B --> T:pe2
 """,
+    "into-a-group-corner": """\
+architecture-beta
+    group storage(database)[Storage]
+    service worker(server)[Worker]
+    service orders(database)[Orders] in storage
+    worker:B --> T:orders
+""",
     "empty": "architecture-beta\n",
     "empty-group": "architecture-beta\n    group lonely(cloud)[Lonely]\n",
 }

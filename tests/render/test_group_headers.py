@@ -11,12 +11,12 @@ import itertools
 
 import pytest
 
-from archdsl.api import parse
 from archdsl.layout import Layout, channels, layout
 from archdsl.layout.channels import HEADER_COST, ChannelNetwork, Node
 from archdsl.layout.model import Box, Point
 from archdsl.layout.route import End, Router
 from benchmarks.generate import generate
+from tests.render.cases import CASES, diagram
 
 
 def _headers(placed: Layout) -> list[Box]:
@@ -34,9 +34,7 @@ def _through(p: Point | Node, q: Point | Node, box: Box) -> bool:
 def test_channel_legs_through_a_group_header_cost_more(
     channel_networks: list[ChannelNetwork],
 ) -> None:
-    diagram = parse(generate(250)).diagram
-    assert diagram is not None
-    placed = layout(diagram)
+    placed = layout(diagram(generate(250)))
     headers = _headers(placed)
     assert channel_networks and headers
     dear = cheap = 0
@@ -63,12 +61,11 @@ def _legs_through_headers(placed: Layout) -> int:
 def test_fewer_edges_run_through_group_headers_than_when_they_cost_nothing(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    diagram = parse(generate(300)).diagram
-    assert diagram is not None
-    avoiding = _legs_through_headers(layout(diagram))
+    generated = diagram(generate(300))
+    avoiding = _legs_through_headers(layout(generated))
     monkeypatch.setattr(channels, "HEADER_COST", 1.0)
     monkeypatch.setattr(Router, "_crossings", _crossings_without_headers)
-    indifferent = _legs_through_headers(layout(diagram))
+    indifferent = _legs_through_headers(layout(generated))
     assert avoiding * 3 < indifferent * 2  # 15 and 27 legs here
 
 
@@ -94,14 +91,5 @@ def test_a_shape_through_a_group_header_is_passed_over_for_one_beside_it() -> No
 
 def test_an_edge_that_must_pass_a_header_still_does() -> None:
     """The only way into ``orders`` from above is through its group's title band."""
-    text = (
-        "architecture-beta\n"
-        "    group storage(database)[Storage]\n"
-        "    service worker(server)[Worker]\n"
-        "    service orders(database)[Orders] in storage\n"
-        "    worker:B --> T:orders\n"
-    )
-    diagram = parse(text).diagram
-    assert diagram is not None
-    (edge,) = layout(diagram).edges
+    (edge,) = layout(diagram(CASES["into-a-group-corner"])).edges
     assert len(edge.points) == 2  # straight down, as before

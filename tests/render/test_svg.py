@@ -122,14 +122,7 @@ def test_an_edge_into_a_groups_corner_service_passes_under_the_groups_title() ->
     """``worker:B --> T:orders`` enters the top-left service of ``storage`` from above,
     through the band where the group's title is: the title is painted over the edge,
     with a page-coloured halo round its letters, so that it stays legible."""
-    text = (
-        "architecture-beta\n"
-        "    group storage(database)[Storage]\n"
-        "    service worker(server)[Worker]\n"
-        "    service orders(database)[Orders] in storage\n"
-        "    worker:B --> T:orders\n"
-    )
-    d = diagram(text)
+    d = diagram(CASES["into-a-group-corner"])
     placed = layout(d)
     (title_box,) = [g.title.box for g in placed.groups if g.title is not None]
     (edge,) = placed.edges
