@@ -44,8 +44,8 @@ def route_edges(
     for index, edge in enumerate(diagram.edges):
         if edge.lhs.id not in nodes or edge.rhs.id not in nodes:
             continue
-        start = _end(edge.lhs, nodes, groups, tree, clearance)
-        end = _end(edge.rhs, nodes, groups, tree, clearance)
+        start = _end(edge.lhs, edge.rhs.id, nodes, groups, tree, clearance)
+        end = _end(edge.rhs, edge.lhs.id, nodes, groups, tree, clearance)
         points = router.route(start, end)
         label = placer.place(edge.title.text, points) if edge.title else None
         edges.append(
@@ -96,6 +96,7 @@ def _group_of(end: EdgeEnd, tree: Tree) -> str | None:
 
 def _end(
     end: EdgeEnd,
+    other: str,
     nodes: dict[str, NodeLayout],
     groups: dict[str, GroupLayout],
     tree: Tree,
@@ -126,7 +127,35 @@ def _end(
         "T": point,
         "B": (point[0], whole.bottom),
     }[end.side]
-    return End(point, end.side, (_step(base, ox, oy, clearance),), anchor, port)
+    tip = _step(base, ox, oy, clearance)
+    if end.side == "T":
+        lifted = _over_header(node.id, tip, other, groups, tree, clearance)
+        if lifted is not None:
+            tip, group = lifted
+            anchor = (tree.parent[group], group)
+    return End(point, end.side, (tip,), anchor, port)
+
+
+def _over_header(
+    node: str,
+    tip: Point,
+    other: str,
+    groups: dict[str, GroupLayout],
+    tree: Tree,
+    clearance: float,
+) -> tuple[Point, str] | None:
+    """Where a top stub ends instead, and the group it leaves, when it would end in its
+    group's header band (the service is in the group's top row) and the edge leaves the
+    group: straight on up out of the frame, so that the edge turns outside, not under the
+    group's icon or title. The edge then routes as if it left the group's top side."""
+    group = tree.parent.get(node)
+    if group is None or group not in groups or group in tree.path(other):
+        return None
+    placed = groups[group]
+    header = [box for box in (placed.icon_box, placed.title and placed.title.box) if box]
+    if not header or tip[1] >= max(box.bottom for box in header):
+        return None
+    return (tip[0], placed.box.y - clearance), group
 
 
 def _step(point: Point, ox: int, oy: int, distance: float) -> Point:

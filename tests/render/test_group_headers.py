@@ -2,7 +2,8 @@
 
 A group's icon and title sit in its top padding, where its channel ring runs too; they are
 drawn over the edges, so an edge through them is half hidden. Channel legs through them
-cost more, and a leg of a simple shape through one counts as a crossing.
+cost more, a leg of a simple shape through one counts as a crossing, and an edge that leaves
+a group from the top of a service in its top row goes straight out of the frame first.
 """
 
 from __future__ import annotations
@@ -13,8 +14,10 @@ import pytest
 
 from archdsl.layout import Layout, channels, layout
 from archdsl.layout.channels import HEADER_COST, ChannelNetwork, Node
+from archdsl.layout.edges import _end
 from archdsl.layout.model import Box, Point
 from archdsl.layout.route import End, Router
+from archdsl.layout.tree import Tree
 from benchmarks.generate import generate
 from tests.render.cases import CASES, diagram
 
@@ -93,3 +96,23 @@ def test_an_edge_that_must_pass_a_header_still_does() -> None:
     """The only way into ``orders`` from above is through its group's title band."""
     (edge,) = layout(diagram(CASES["into-a-group-corner"])).edges
     assert len(edge.points) == 2  # straight down, as before
+
+
+def test_a_top_stub_in_a_header_band_goes_on_out_of_the_frame_when_the_edge_leaves() -> None:
+    text = CASES["into-a-group-corner"] + "    service cache(database)[Cache] in storage\n"
+    parsed = diagram(text)
+    placed = layout(parsed)
+    nodes = {node.id: node for node in placed.nodes}
+    groups = {group.id: group for group in placed.groups}
+    frame, title = groups["storage"].box, groups["storage"].title
+    orders_top = parsed.edges[0].rhs
+    assert title is not None and title.box.y < nodes["orders"].box.y - 24.0 < title.box.bottom
+
+    leaving = _end(orders_top, "worker", nodes, groups, Tree.of(parsed), 24.0)
+    assert leaving.point == (nodes["orders"].box.cx, nodes["orders"].box.y)
+    assert leaving.stub == ((nodes["orders"].box.cx, frame.y - 24.0),)
+    assert leaving.anchor == (None, "storage")  # routed as if it left the group's top
+
+    staying = _end(orders_top, "cache", nodes, groups, Tree.of(parsed), 24.0)
+    assert staying.stub == ((nodes["orders"].box.cx, nodes["orders"].box.y - 24.0),)
+    assert staying.anchor == ("storage", "orders")
