@@ -12,8 +12,9 @@ that archdsl parses to the same model and that Mermaid reads as the same diagram
       api{group}:B <-[calls]-> T:db{group}
 
 - every ``%%`` comment and ``%%{...}%%`` directive where it was: own-line comments
-  before the statement that followed them, at that statement's indentation;
-  trailing comments after their statement on its line. (A whole-line comment inside
+  before the statement that followed them, at that statement's indentation (those
+  that shared a line, split by a U+2028, on one line still); trailing comments after
+  their statement on its line. (A whole-line comment inside
   a multi-line quoted title or ``accDescr`` block is lost: mermaid.parse deletes it
   before reading, and the model does not record it.);
 - one blank line where the author left one or more; LF line endings; no trailing
@@ -102,7 +103,7 @@ def format_diagram(diagram: Diagram, *, mermaid_version: tuple[int, ...] | None 
         placement = _place_comments(diagram)
         blocks = [
             *_front_matter(diagram.front_matter),
-            *(_comment_block(comment, indent="") for comment in placement.before_header),
+            *_comment_blocks(placement.before_header, indent=""),
             _header_block(diagram, placement),
             *_body(diagram, placement, spelling),
         ]
@@ -167,37 +168,75 @@ def _header_block(diagram: Diagram, placement: _Placement) -> _Block:
 def _body(diagram: Diagram, placement: _Placement, spelling: _Spelling) -> Iterator[_Block]:
     """Statements in declaration order, each preceded by the comments written before it."""
     waiting = deque(placement.own_line)
-    yield from (_comment_block(comment, INDENT) for comment in placement.unplaced)
+    yield from _comment_blocks(placement.unplaced, INDENT)
     for index, statement in enumerate(diagram.statements):
         span = statement.span
         if span.line:  # a statement built in code has no place among the comments
             # A directive inside the statement (`a%%{init}%%:L -- R:b`) goes before it too:
             # after it, it would change places with the statement's trailing comment.
+            before: list[Comment] = []
             while waiting and _position(waiting[0]) < (span.end_line, span.end_column):
-                yield _comment_block(waiting.popleft(), INDENT)
+                before.append(waiting.popleft())
+            yield from _comment_blocks(before, INDENT)
         text = INDENT + _statement_text(statement, spelling)
         yield _with_trailing(text, span.line, span.end_line, placement.trailing.get(index))
-    yield from (_comment_block(comment, INDENT) for comment in waiting)
+    yield from _comment_blocks(waiting, INDENT)
 
 
 def _with_trailing(
     text: str, line: int, end_line: int, trailing: Sequence[Comment] | None
 ) -> _Block:
-    separator = " "
-    for comment in trailing or ():
-        written = _comment_text(comment)
-        text += separator + written
-        end_line = max(end_line, _end_line(comment, written))
-        # A comment, or a directive left open, runs to the end of the line: a second
-        # comment after it on the same line was cut off by a U+2028 (a line break to
-        # Mermaid's comment patterns, not to its line count), which must stay.
-        separator = " " if written.endswith("}%%") else "\u2028"
+    text, end_line = _followed_by(text, end_line, trailing or (), " ")
     return _Block(text, line, end_line)
 
 
-def _comment_block(comment: Comment, indent: str) -> _Block:
-    written = _comment_text(comment)
-    return _Block(indent + written, comment.span.line, _end_line(comment, written))
+def _followed_by(
+    text: str, end_line: int, comments: Iterable[Comment], separator: str
+) -> tuple[str, int]:
+    """``text`` with ``comments`` after it on its last line, and the last source line."""
+    for comment in comments:
+        written = _comment_text(comment)
+        text += separator + written
+        end_line = max(end_line, _end_line(comment, written))
+        separator = _after(written)
+    return text, end_line
+
+
+def _after(written: str) -> str:
+    """What separates a comment from another after it on the same line.
+
+    A comment, or a directive left open, runs to the end of the line: a second comment
+    after it on the same line was cut off by a U+2028 (a line break to Mermaid's comment
+    patterns, not to its line count), which must stay. A line feed instead would let a
+    directive left open run on over the lines after it.
+    """
+    return " " if written.endswith("}%%") else "\u2028"
+
+
+def _comment_blocks(comments: Iterable[Comment], indent: str) -> Iterator[_Block]:
+    """A block per source line of ``comments`` (in source order): those that shared a line
+    stay on one, as they were written."""
+    run: list[Comment] = []
+    for comment in comments:
+        if run and not (comment.span.line and comment.span.line == _last_line(run[-1])):
+            yield _comment_line(run, indent)
+            run = []
+        run.append(comment)
+    if run:
+        yield _comment_line(run, indent)
+
+
+def _last_line(comment: Comment) -> int:
+    return _end_line(comment, _comment_text(comment))
+
+
+def _comment_line(comments: Sequence[Comment], indent: str) -> _Block:
+    first = comments[0]
+    written = _comment_text(first)
+    text, end_line = _followed_by(
+        indent + written, _end_line(first, written), comments[1:], _after(written)
+    )
+    return _Block(text, first.span.line, end_line)
 
 
 def _comment_text(comment: Comment) -> str:

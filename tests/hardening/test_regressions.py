@@ -66,6 +66,18 @@ def test_a_quoted_title_whose_backslashes_end_the_string_early_keeps_its_quotes(
     assert after is not None and after.groups[0].title == before.groups[0].title
 
 
+def test_comments_that_share_a_line_before_the_header_stay_on_it() -> None:
+    # scripts/fuzz_long.py found it (session 5, seed 909): `%%{i{` is a directive left open,
+    # cut short by the U+2028 after it (Mermaid agrees: the file is valid). fmt wrote the
+    # two comments on two lines, and over a line feed the open directive ran on and took
+    # the header with it (Mermaid: "No diagram type detected").
+    text = "%%{i{\u2028%%\narchitecture-beta"
+    assert check_format_if_accepted(text) == "%%{i{\u2028%%\narchitecture-beta\n"
+    # Comments on one line after a closed directive keep their space, in the body too.
+    text = "%%{init: {}}%% %% a\narchitecture-beta\n    %% b\u2028%% c\n    service s(server)[S]\n"
+    assert check_format_if_accepted(text) == text
+
+
 def test_a_form_feed_in_a_directive_stays_as_json_parse_sees_it() -> None:
     # scripts/fuzz_long.py found it (session 3): JSON.parse refuses a form feed, so Mermaid
     # ignores this directive; fmt trimmed it off the line end and the theme became set.
