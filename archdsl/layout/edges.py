@@ -79,14 +79,14 @@ def _whole(node: NodeLayout) -> Box:
 
 
 def _headers(groups: Iterable[GroupLayout]) -> list[Box]:
-    """Each group's icon and title."""
-    boxes: list[Box] = []
-    for group in groups:
-        if group.icon_box is not None:
-            boxes.append(group.icon_box)
-        if group.title is not None:
-            boxes.append(group.title.box)
-    return boxes
+    """Every group's icon and title."""
+    return [box for group in groups for box in _header(group)]
+
+
+def _header(group: GroupLayout) -> list[Box]:
+    """A group's icon and title (what it has of them)."""
+    title = group.title.box if group.title is not None else None
+    return [box for box in (group.icon_box, title) if box is not None]
 
 
 def _group_of(end: EdgeEnd, tree: Tree) -> str | None:
@@ -151,11 +151,10 @@ def _over_header(
     group = tree.parent.get(node)
     if group is None or group not in groups or group in tree.path(other):
         return None
-    placed = groups[group]
-    header = [box for box in (placed.icon_box, placed.title and placed.title.box) if box]
+    header = _header(groups[group])
     if not header or tip[1] >= max(box.bottom for box in header):
         return None
-    return (tip[0], placed.box.y - clearance), group
+    return (tip[0], groups[group].box.y - clearance), group
 
 
 def _step(point: Point, ox: int, oy: int, distance: float) -> Point:

@@ -47,6 +47,8 @@ def test_channel_legs_through_a_group_header_cost_more(
         through = any(_through(u, v, box) for box in headers)
         length = abs(u[0] - v[0]) + abs(u[1] - v[1])
         assert leg.length == pytest.approx(length * (HEADER_COST if through else 1.0))
+        if through:
+            assert leg.length > length  # dearer than its length, not just consistent
         dear += through
         cheap += not through
     assert dear > 10 and cheap > 1000
