@@ -1,5 +1,6 @@
-"""The channel network's own graph: its edits behave like networkx's, and its A*
-finds routes within the promised factor of the cheapest."""
+"""The channel network's own graph: its edits behave like networkx's, its express legs
+stay true to the legs they span, and its A* finds routes within the promised factor of
+the cheapest, through the owners it may pass only."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ import random
 import networkx as nx
 import pytest
 
-from archdsl.layout.channel_graph import ChannelGraph, Leg, Node
+from archdsl.layout.channel_graph import EXPRESS_SPAN, ChannelGraph, Express, Leg, Node
+from archdsl.layout.route import simplify
 
 
 def _grid(size: int, seed: int) -> ChannelGraph:
@@ -149,3 +151,94 @@ def test_add_line_is_add_for_each_leg_then_each_bend() -> None:
 
     assert described(by_line) == described(by_leg)
     assert len(by_line.legs()) == 6 + 7  # legs along the lines, a bend at each of 7 points
+
+
+def _line(count: int, spacing: float = 10.0) -> tuple[ChannelGraph, list[int]]:
+    """One horizontal line of ``count`` points, ``spacing`` apart."""
+    graph = ChannelGraph()
+    numbers = graph.add_line(0, [(k * spacing, 0.0) for k in range(count)], 5.0)
+    return graph, numbers
+
+
+def _express_legs(graph: ChannelGraph) -> list[tuple[int, int, Express]]:
+    return [
+        (a, b, leg)
+        for a, legs in enumerate(graph.adjacency)
+        for b, leg in legs.items()
+        if a < b and isinstance(leg, Express)
+    ]
+
+
+def test_an_express_leg_spans_each_whole_run_of_legs_along_a_line() -> None:
+    graph, numbers = _line(2 * EXPRESS_SPAN + 4)
+    express = _express_legs(graph)
+    spans = [
+        (numbers[0], numbers[EXPRESS_SPAN]),
+        (numbers[EXPRESS_SPAN], numbers[2 * EXPRESS_SPAN]),
+    ]
+    assert [(a, b) for a, b, _ in express] == spans
+    for a, b, leg in express:
+        assert leg.ends == (a, b)
+        assert (leg.length, leg.cost, leg.bend) == (10.0 * EXPRESS_SPAN, 10.0 * EXPRESS_SPAN, 0.0)
+    spanned = [graph.adjacency[n][m] for n, m in itertools.pairwise(numbers)]
+    assert [leg.express for leg in spanned] == (
+        [express[0][2]] * EXPRESS_SPAN + [express[1][2]] * EXPRESS_SPAN + [None] * 3
+    )
+    assert len(graph.legs()) == len(numbers) - 1 + len(numbers)  # the legs and bends only
+
+
+def test_an_express_leg_costs_what_its_legs_cost_as_they_change() -> None:
+    graph, numbers = _line(EXPRESS_SPAN + 1)
+    rng = random.Random(5)
+    spanned = [graph.adjacency[n][m] for n, m in itertools.pairwise(numbers)]
+    for _ in range(50):
+        leg = rng.choice(spanned)
+        length = leg.length * rng.choice((1.0, 10.0))
+        leg.set_cost(length, length * rng.uniform(1, 2.5))
+    express = spanned[0].express
+    assert express is not None
+    assert express.length == pytest.approx(sum(leg.length for leg in spanned))
+    assert express.cost == pytest.approx(sum(leg.cost for leg in spanned))
+
+
+def test_removing_a_leg_takes_the_express_leg_over_it_until_restored() -> None:
+    graph, numbers = _line(EXPRESS_SPAN + 1)
+    nodes = [graph._nodes[n] for n in numbers]
+    ends = nodes[0], nodes[-1]
+    express = graph.leg(*ends)
+    taken = graph.remove(nodes[3], nodes[4])
+    assert graph.leg(nodes[3], nodes[4]) is None and graph.leg(*ends) is None
+    assert graph.search(*ends, 4.0).run(1_000) is None  # no way past the gap
+    graph.restore(taken)
+    assert graph.leg(*ends) is express
+    assert graph.search(*ends, 4.0).run(1_000) == [nodes[0], nodes[-1]]
+
+
+def test_astar_runs_along_a_long_line_express_leg_by_express_leg() -> None:
+    graph, numbers = _line(20 * EXPRESS_SPAN + 1)
+    stop = len(numbers) - 3  # not at the end of an express leg: the last few one by one
+    source, target = graph._nodes[numbers[0]], graph._nodes[numbers[stop]]
+    search = graph.search(source, target, 4.0)
+    path = search.run(10_000)
+    assert path is not None and path[0] == source and path[-1] == target
+    # It may overshoot by an express leg and come back: drawn, that is the straight run.
+    assert simplify([(x, y) for x, y, _ in path]) == [source[:2], target[:2]]
+    assert _cost(graph, path) <= 10.0 * (stop + 2 * EXPRESS_SPAN)
+    assert search.steps < 20 + 2 * EXPRESS_SPAN  # not one per point: 158 points
+
+
+def test_a_search_passes_only_the_owners_it_may() -> None:
+    # From a to b straight through a node of owner 1's, or round by owner 0's.
+    graph = ChannelGraph()
+    a, middle, b = (0.0, 0.0, 0), (20.0, 0.0, 0), (40.0, 0.0, 0)
+    graph.add(middle, (20.0, 0.0, 1), Leg(0.0, 5.0, 0, 5.0), owner=1)
+    graph.add(a, middle, Leg(20.0, 0.0, 0, 20.0))
+    graph.add(middle, b, Leg(20.0, 0.0, 0, 20.0))
+    detour = [a, (0.0, 30.0, 0), (40.0, 30.0, 0), b]
+    for u, v in itertools.pairwise(detour):
+        length = abs(u[0] - v[0]) + abs(u[1] - v[1])
+        graph.add(u, v, Leg(length, 0.0, 0, length))
+    assert [graph.owner(node) for node in (a, middle, b)] == [0, 1, 0]  # as first added
+    assert graph.search(a, b, 4.0).run(100) == [a, middle, b]
+    assert graph.search(a, b, 4.0, [True, True]).run(100) == [a, middle, b]
+    assert graph.search(a, b, 4.0, [True, False]).run(100) == detour
