@@ -87,6 +87,16 @@ def test_the_layout_script_reports_the_picture_and_the_drawn_length(tmp_path: Pa
     assert data["length"] > 0
 
 
+def test_the_overall_layout_growth_stands_beside_n_log_n() -> None:
+    # Linear time: exponent 1; n log n over 250 to 4,000 grows as 4,000 ln 4,000 over
+    # 250 ln 250, 16 x 1.502, whose exponent over a factor of 16 is 1.147.
+    line = run.overall_growth((250, 0.1), (4_000, 1.6))
+    assert line == (
+        "From 250 to 4,000 services the layout CPU grows with exponent 1.00 (n log n: 1.15)."
+    )
+    assert "exponent 2.00" in run.overall_growth((100, 1.0), (1_000, 100.0))
+
+
 def test_the_render_comparison_takes_medians_of_each_rounds_ratios() -> None:
     rounds = [
         {"cold": 0.3, "first": 0.2, "warm": 0.1, "mermaid_first": 2.0, "mermaid_warm": 1.0},

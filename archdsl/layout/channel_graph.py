@@ -94,6 +94,8 @@ class ChannelGraph:
         self._xs: list[float] = []
         self._ys: list[float] = []
         self._owners: list[int] = []
+        self.owner_count = 0
+        """One more than the highest owner of any node (owners number from 0)."""
         self._adjacent: list[dict[int, Leg]] = []
 
     @property
@@ -113,6 +115,8 @@ class ChannelGraph:
             self._xs.append(node[0])
             self._ys.append(node[1])
             self._owners.append(owner)
+            if owner >= self.owner_count:
+                self.owner_count = owner + 1
             self._adjacent.append({})
         return number
 
@@ -273,7 +277,7 @@ class Search:
         self.goal = goal
         self.factor = factor
         self.passable: Sequence[bool] = (
-            passable if passable is not None else [True] * (max(graph._owners, default=0) + 1)
+            passable if passable is not None else [True] * graph.owner_count
         )
         self.steps = 0
         self.found: list[Node] | None = None
