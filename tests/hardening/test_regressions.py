@@ -225,16 +225,21 @@ def test_channel_routes_are_never_much_dearer_than_the_cheapest(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # The budgeted A* is greedy (its estimate is four times the distance, and it expands
-    # each node once): every route it finds costs at most four times the cheapest.
+    # each node once): every route it finds costs at most four times the cheapest through
+    # the groups it may pass (those that hold its ends, and those round them).
     real = archdsl.layout.channels.ChannelNetwork._advance
     found: list[tuple[float, float]] = []
 
     def checked(self: archdsl.layout.channels.ChannelNetwork, search, steps):  # type: ignore[no-untyped-def]
         mine = real(self, search, steps)
         if mine is not None:  # None: not found yet (the search goes on, or the other one)
+            legs = self.legs
             graph = self.graph
-            cheapest = nx.shortest_path_length(graph, mine[0], mine[-1], weight="cost")
-            cost = sum(graph[u][v]["cost"] for u, v in itertools.pairwise(mine))
+            passable = graph.subgraph(n for n in graph if search.passable[legs.owner(n)])
+            cheapest = nx.shortest_path_length(passable, mine[0], mine[-1], weight="cost")
+            taken = [legs.leg(u, v) for u, v in itertools.pairwise(mine)]  # express legs too
+            cost = sum(leg.cost for leg in taken if leg is not None)
+            assert None not in taken
             found.append((cost, cheapest))
         return mine
 
