@@ -61,6 +61,36 @@ def test_astar_routes_cost_at_most_the_factor_times_the_cheapest(seed: int) -> N
         assert 0 < steps <= 2 * len(reference)
 
 
+def _lattice(size: int, seed: int) -> ChannelGraph:
+    """Like :func:`_grid`, but built line by line (so with express legs), then with a
+    random cost set on every leg along the lines."""
+    rng = random.Random(seed)
+    graph = ChannelGraph()
+    for k in range(size):
+        graph.add_line(0, [(i * 10.0, k * 10.0) for i in range(size)], 5.0)
+        graph.add_line(1, [(k * 10.0, j * 10.0) for j in range(size)], 5.0)
+    for _, _, leg in graph.legs():
+        if leg.length:
+            leg.set_cost(leg.length, leg.length * rng.uniform(1, 2.5))
+    return graph
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_astar_with_express_legs_keeps_within_the_factor_of_the_cheapest(seed: int) -> None:
+    graph = _lattice(2 * EXPRESS_SPAN + 3, seed)
+    assert _express_legs(graph)
+    reference = graph.to_networkx()  # the plain legs: the same cheapest routes
+    rng = random.Random(seed)
+    last = (2 * EXPRESS_SPAN + 2) * 10.0
+    for _ in range(10):
+        source: Node = (0.0, rng.randrange(3) * 10.0, 0)
+        target: Node = (last, last - rng.randrange(3) * 10.0, rng.randrange(2))
+        path, _ = _astar(graph, source, target, 10_000)
+        assert path is not None and path[0] == source and path[-1] == target
+        cheapest = nx.shortest_path_length(reference, source, target, weight="cost")
+        assert _cost(graph, path) <= 4 * cheapest + 1e-9
+
+
 def test_astar_gives_up_when_its_budget_runs_out() -> None:
     graph = _grid(9, 0)
     path, steps = _astar(graph, (0.0, 0.0, 0), (80.0, 80.0, 1), 5)
