@@ -87,6 +87,20 @@ def test_the_layout_script_reports_the_picture_and_the_drawn_length(tmp_path: Pa
     assert data["length"] > 0
 
 
+def test_the_layout_table_has_a_row_per_size_then_the_overall_growth() -> None:
+    rows = run.layout_scaling([20, 10], 2)
+    assert rows[:2] == [
+        "| services | layout CPU | exponent | picture (px) | drawn edge length (px) "
+        "| CPU per px drawn |",
+        "|---|---|---|---|---|---|",
+    ]
+    assert rows[2].startswith("| 20 | ") and rows[3].startswith("| 10 | ")
+    assert rows[2].split(" | ")[2] == "–"
+    float(rows[3].split(" | ")[2])  # an exponent: a number, whatever this machine's speed
+    assert rows[4] == ""
+    assert rows[5].startswith("From 10 to 20 services the layout CPU grows with exponent ")
+
+
 def test_the_overall_layout_growth_stands_beside_n_log_n() -> None:
     # Linear time: exponent 1; n log n over 250 to 4,000 grows as 4,000 ln 4,000 over
     # 250 ln 250, 16 x 1.502, whose exponent over a factor of 16 is 1.147.
