@@ -4,6 +4,7 @@
     python3 benchmarks/run.py --sizes 100 1000 --runs 5
     python3 benchmarks/run.py --oracle /tmp/mermaid-oracle   # add Mermaid's own times
     python3 benchmarks/run.py --render-limit 0               # render every size
+    python3 benchmarks/run.py --layout-instructions          # + layout's instruction counts
 
 When merman (PyPI ``merman``, a Rust re-implementation of Mermaid with Python
 bindings) is installed, its in-process ``validate`` is measured as a peer on the
@@ -24,6 +25,7 @@ import argparse
 import json
 import math
 import os
+import re
 import resource
 import shutil
 import statistics
@@ -132,6 +134,17 @@ print(json.dumps({"cpu": best, "width": placed.width, "height": placed.height, "
 """
 """CPU seconds of ``layout()`` alone (the best of a few runs), the picture's size and the
 total length of the drawn edges."""
+
+COUNT_SCRIPT = r"""
+import sys
+from archdsl.api import parse
+from archdsl.layout import LayoutOptions, layout
+diagram = parse(open(sys.argv[1], encoding="utf-8").read()).diagram
+if sys.argv[2] == "layout":
+    layout(diagram, options=LayoutOptions(max_nodes=None))
+"""
+"""Parses a file, then lays it out if asked: run under callgrind with and without the
+layout, the difference is what ``layout()`` costs in instructions."""
 
 STAGES = ("parse", "validate", "fmt", "svg", "png", "cloudformation")
 PEERS = ("merman",)
@@ -289,17 +302,71 @@ def layout_scaling(sizes: list[int], runs: int) -> list[str]:
     return rows
 
 
-def overall_growth(first: tuple[int, float], last: tuple[int, float]) -> str:
-    """The growth exponent of CPU time from ``first`` to ``last`` ((size, seconds) each)
-    beside the one n log n gives over the same sizes."""
+def overall_growth(
+    first: tuple[int, float], last: tuple[int, float], measure: str = "layout CPU"
+) -> str:
+    """The growth exponent of ``measure`` from ``first`` to ``last`` ((size, amount)
+    each) beside the one n log n gives over the same sizes."""
     (small, small_cpu), (large, large_cpu) = first, last
     span = math.log(large / small)
     exponent = math.log(large_cpu / small_cpu) / span
     n_log_n = math.log(large * math.log(large) / (small * math.log(small))) / span
     return (
-        f"From {small:,} to {large:,} services the layout CPU grows with exponent "
+        f"From {small:,} to {large:,} services the {measure} grows with exponent "
         f"{exponent:.2f} (n log n: {n_log_n:.2f})."
     )
+
+
+def layout_instructions(sizes: list[int]) -> list[str]:
+    """A table of the instructions ``layout()`` executes as the diagram grows (counted by
+    valgrind's callgrind: runs agree to within a millionth, free of timing noise), with
+    the growth exponents; empty without valgrind. Slow: callgrind runs some fifty times
+    slower."""
+    if shutil.which("valgrind") is None:
+        print("valgrind not found: the instruction counts are skipped")
+        return []
+    rows = ["| services | layout instructions | exponent |", "|---|---|---|"]
+    counts: dict[int, int] = {}
+    with tempfile.TemporaryDirectory() as scratch:
+        for size in sizes:
+            path = Path(scratch) / f"gen-{size}.mmd"
+            path.write_text(generate(size), encoding="utf-8")
+            whole = count_instructions(COUNT_SCRIPT, str(path), "layout")
+            parse_only = count_instructions(COUNT_SCRIPT, str(path), "parse")
+            if whole is None or parse_only is None:
+                raise RuntimeError(f"counting the layout of {size} services failed")
+            counts[size] = whole - parse_only
+            exponent = "–"
+            smaller = [known for known in counts if known < size]
+            if smaller:
+                before = max(smaller)
+                growth = counts[size] / counts[before]
+                exponent = f"{math.log(growth) / math.log(size / before):.2f}"
+            rows.append(f"| {size:,} | {counts[size] / 1e6:,.0f} M | {exponent} |")
+            print(rows[-1], flush=True)
+    first, last = min(sizes, default=0), max(sizes, default=0)
+    if last > first:
+        ends = (first, counts[first]), (last, counts[last])
+        rows += ["", overall_growth(*ends, measure="layout's instruction count")]
+        print(rows[-1], flush=True)
+    return rows
+
+
+def count_instructions(script: str, *args: str) -> int | None:
+    """Instructions a fresh Python process running ``script`` executes, by callgrind
+    (hash seed fixed, so that the count repeats to within a millionth); None if the run
+    failed."""
+    command = ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null"]
+    command += [sys.executable, "-c", script, *args]
+    env = {**os.environ, "PYTHONHASHSEED": "0"}
+    result = subprocess.run(command, capture_output=True, text=True, cwd=REPO, env=env)
+    return collected_instructions(result.stderr) if result.returncode == 0 else None
+
+
+def collected_instructions(report: str) -> int | None:
+    """The count in callgrind's ``==pid== Collected : N`` line."""
+    found = re.search(r"Collected\s*:\s*(\d+)", report)
+    return int(found.group(1)) if found else None
 
 
 def oracle_commands(oracle: Path, path: Path) -> dict[str, list[str]]:
@@ -522,6 +589,11 @@ def main() -> None:
         default=[250, 500, 1000, 2000, 4000],
         help="sizes for the layout scaling table (none: skip it)",
     )
+    parser.add_argument(
+        "--layout-instructions",
+        action="store_true",
+        help="also count layout's instructions at the layout sizes (needs valgrind; slow)",
+    )
     parser.add_argument("--output", type=Path, default=REPO / "docs" / "benchmarks.md")
     args = parser.parse_args()
 
@@ -578,6 +650,7 @@ def _measure_and_write(args: argparse.Namespace, oracle: Path | None, env: dict[
                 ratios.append(ratio)
                 print(ratio, flush=True)
     scaling = layout_scaling(args.layout_sizes, args.runs) if args.layout_sizes else []
+    counted = layout_instructions(args.layout_sizes) if args.layout_instructions else []
     render = render_comparison(oracle, 200, args.runs, env) if oracle else ""
     if render:
         print(render, flush=True)
@@ -639,6 +712,19 @@ def _measure_and_write(args: argparse.Namespace, oracle: Path | None, env: dict[
                     "",
                 ]
                 if scaling
+                else []
+            ),
+            *(
+                [
+                    "Instructions executed by `layout()` (valgrind's callgrind; runs agree to",
+                    "within a millionth, free of the machine's timing noise, which the CPU",
+                    "times above are not; memory caches make time per instruction rise a",
+                    "little with size). `--layout-instructions` adds this table.",
+                    "",
+                    *counted,
+                    "",
+                ]
+                if counted
                 else []
             ),
         ]

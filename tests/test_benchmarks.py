@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from benchmarks import run
 from benchmarks.generate import generate
@@ -99,6 +102,44 @@ def test_the_layout_table_has_a_row_per_size_then_the_overall_growth() -> None:
     float(rows[3].split(" | ")[2])  # an exponent: a number, whatever this machine's speed
     assert rows[4] == ""
     assert rows[5].startswith("From 10 to 20 services the layout CPU grows with exponent ")
+
+
+def test_callgrinds_count_is_read_from_its_report() -> None:
+    report = "==123== Events    : Ir\n==123== Collected : 4037123456\n==123==\n==123== I   refs:"
+    assert run.collected_instructions(report) == 4_037_123_456
+    assert run.collected_instructions("valgrind: command not found") is None
+
+
+def test_instructions_are_counted_by_callgrind_when_there_is_one() -> None:
+    # Without valgrind the harness says so and leaves the table out.
+    if shutil.which("valgrind") is None:
+        assert run.layout_instructions([10, 20]) == []
+        return
+    small = run.count_instructions("pass")
+    larger = run.count_instructions("sum(range(2_000_000))")
+    assert small is not None and larger is not None
+    assert 0 < small < larger
+
+
+def test_the_instruction_table_takes_the_layout_as_the_difference_of_two_runs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def counted(script: str, path: str, what: str) -> int:
+        services = int(Path(path).stem.split("-")[1])
+        return 10**9 + (services * 2_000_000 if what == "layout" else 0)
+
+    monkeypatch.setattr(shutil, "which", lambda name: "/usr/bin/" + name)
+    monkeypatch.setattr(run, "count_instructions", counted)
+    assert run.layout_instructions([100, 200, 400]) == [
+        "| services | layout instructions | exponent |",
+        "|---|---|---|",
+        "| 100 | 200 M | – |",
+        "| 200 | 400 M | 1.00 |",
+        "| 400 | 800 M | 1.00 |",
+        "",
+        "From 100 to 400 services the layout's instruction count grows with exponent 1.00"
+        " (n log n: 1.19).",  # 4 x ln 400 / ln 100 = 5.20 = 4 ** 1.19
+    ]
 
 
 def test_the_overall_layout_growth_stands_beside_n_log_n() -> None:
