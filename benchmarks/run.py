@@ -264,6 +264,7 @@ def layout_scaling(sizes: list[int], runs: int) -> list[str]:
     the first size to the last beside n log n's (one size's timing noise weighs less in
     it). Each round lays out every size once, each in a fresh process, so that a slow
     spell of the machine hits neighbouring sizes alike; a size's time is its best round."""
+    sizes = sorted(set(sizes))
     rows = [
         "| services | layout CPU | exponent | picture (px) | drawn edge length (px) "
         "| CPU per px drawn |",
@@ -295,8 +296,8 @@ def layout_scaling(sizes: list[int], runs: int) -> list[str]:
             f"{data['cpu'] / max(data['length'], 1.0) * 1e9:,.0f} ns |"
         )
         print(rows[-1], flush=True)
-    first, last = min(sizes, default=0), max(sizes, default=0)
-    if last > first:
+    if len(sizes) > 1:
+        first, last = sizes[0], sizes[-1]
         rows += ["", overall_growth((first, best[first]["cpu"]), (last, best[last]["cpu"]))]
         print(rows[-1], flush=True)
     return rows
@@ -307,9 +308,9 @@ def overall_growth(
 ) -> str:
     """The growth exponent of ``measure`` from ``first`` to ``last`` ((size, amount)
     each) beside the one n log n gives over the same sizes."""
-    (small, small_cpu), (large, large_cpu) = first, last
+    (small, small_amount), (large, large_amount) = first, last
     span = math.log(large / small)
-    exponent = math.log(large_cpu / small_cpu) / span
+    exponent = math.log(large_amount / small_amount) / span
     n_log_n = math.log(large * math.log(large) / (small * math.log(small))) / span
     return (
         f"From {small:,} to {large:,} services the {measure} grows with exponent "
@@ -325,6 +326,7 @@ def layout_instructions(sizes: list[int]) -> list[str]:
     if shutil.which("valgrind") is None:
         print("valgrind not found: the instruction counts are skipped")
         return []
+    sizes = sorted(set(sizes))
     rows = ["| services | layout instructions | exponent |", "|---|---|---|"]
     counts: dict[int, int] = {}
     with tempfile.TemporaryDirectory() as scratch:
@@ -337,16 +339,14 @@ def layout_instructions(sizes: list[int]) -> list[str]:
                 raise RuntimeError(f"counting the layout of {size} services failed")
             counts[size] = whole - parse_only
             exponent = "–"
-            smaller = [known for known in counts if known < size]
-            if smaller:
-                before = max(smaller)
+            if len(counts) > 1:
+                before = sizes[len(counts) - 2]
                 growth = counts[size] / counts[before]
                 exponent = f"{math.log(growth) / math.log(size / before):.2f}"
             rows.append(f"| {size:,} | {counts[size] / 1e6:,.0f} M | {exponent} |")
             print(rows[-1], flush=True)
-    first, last = min(sizes, default=0), max(sizes, default=0)
-    if last > first:
-        ends = (first, counts[first]), (last, counts[last])
+    if len(sizes) > 1:
+        ends = (sizes[0], counts[sizes[0]]), (sizes[-1], counts[sizes[-1]])
         rows += ["", overall_growth(*ends, measure="layout's instruction count")]
         print(rows[-1], flush=True)
     return rows

@@ -91,13 +91,13 @@ def test_the_layout_script_reports_the_picture_and_the_drawn_length(tmp_path: Pa
 
 
 def test_the_layout_table_has_a_row_per_size_then_the_overall_growth() -> None:
-    rows = run.layout_scaling([20, 10], 2)
+    rows = run.layout_scaling([20, 10, 20], 2)  # sorted, each size once
     assert rows[:2] == [
         "| services | layout CPU | exponent | picture (px) | drawn edge length (px) "
         "| CPU per px drawn |",
         "|---|---|---|---|---|---|",
     ]
-    assert rows[2].startswith("| 20 | ") and rows[3].startswith("| 10 | ")
+    assert rows[2].startswith("| 10 | ") and rows[3].startswith("| 20 | ")
     assert rows[2].split(" | ")[2] == "–"
     float(rows[3].split(" | ")[2])  # an exponent: a number, whatever this machine's speed
     assert rows[4] == ""
@@ -130,7 +130,7 @@ def test_the_instruction_table_takes_the_layout_as_the_difference_of_two_runs(
 
     monkeypatch.setattr(shutil, "which", lambda name: "/usr/bin/" + name)
     monkeypatch.setattr(run, "count_instructions", counted)
-    assert run.layout_instructions([100, 200, 400]) == [
+    assert run.layout_instructions([400, 100, 200]) == [
         "| services | layout instructions | exponent |",
         "|---|---|---|",
         "| 100 | 200 M | – |",

@@ -238,8 +238,8 @@ def test_channel_routes_are_never_much_dearer_than_the_cheapest(
             passable = graph.subgraph(n for n in graph if search.passable[legs.owner(n)])
             cheapest = nx.shortest_path_length(passable, mine[0], mine[-1], weight="cost")
             taken = [legs.leg(u, v) for u, v in itertools.pairwise(mine)]  # express legs too
-            cost = sum(leg.cost for leg in taken if leg is not None)
             assert None not in taken
+            cost = sum(leg.cost for leg in taken if leg is not None)
             found.append((cost, cheapest))
         return mine
 
