@@ -84,7 +84,7 @@ def test_a_png_past_the_pixel_limit_is_timed_at_the_largest_scale_that_fits(
 def test_the_layout_script_reports_the_picture_and_the_drawn_length(tmp_path: Path) -> None:
     path = tmp_path / "ten.mmd"
     path.write_text(generate(10), encoding="utf-8")
-    data = run.run_script(run.LAYOUT_SCRIPT, str(path), "1")
+    data = run.run_script(run.LAYOUT_SCRIPT, str(path))
     assert data is not None
     assert data["cpu"] > 0 and data["width"] > 0 and data["height"] > 0
     assert data["length"] > 0

@@ -96,8 +96,6 @@ class ChannelGraph:
         self._xs: list[float] = []
         self._ys: list[float] = []
         self._owners: list[int] = []
-        self.owner_count = 0
-        """One more than the highest owner of any node (owners number from 0)."""
         self._adjacent: list[dict[int, Leg]] = []
 
     @property
@@ -117,8 +115,6 @@ class ChannelGraph:
             self._xs.append(node[0])
             self._ys.append(node[1])
             self._owners.append(owner)
-            if owner >= self.owner_count:
-                self.owner_count = owner + 1
             self._adjacent.append({})
         return number
 
@@ -137,12 +133,8 @@ class ChannelGraph:
         in that order (a bend already there is left as it is: every bend of a graph costs
         the same). New nodes belong to ``owner``. The numbers of the line's nodes, for
         :attr:`adjacency`."""
-        ids, adjacent = self._ids, self._adjacent
-
-        def number(node: Node) -> int:
-            return self._number(node, owner)
-
-        numbers = [number((x, y, axis)) for x, y in points]
+        ids, adjacent, number = self._ids, self._adjacent, self._number
+        numbers = [number((x, y, axis), owner) for x, y in points]
         for k in range(1, len(numbers)):
             (px, py), (qx, qy) = points[k - 1], points[k]
             length = abs(qx - px) + abs(qy - py)
@@ -152,7 +144,7 @@ class ChannelGraph:
         for own, (x, y) in zip(numbers, points, strict=True):
             crossing = ids.get((x, y, across))
             if crossing is None:
-                crossing = number((x, y, across))
+                crossing = number((x, y, across), owner)
             elif crossing in adjacent[own]:
                 continue
             leg = Leg(0.0, bend, 0, bend)
@@ -241,7 +233,11 @@ class ChannelGraph:
         self, source: Node, target: Node, factor: float, passable: Sequence[bool] | None = None
     ) -> Search:
         """A search from ``source`` to ``target`` that :meth:`Search.run` advances, through
-        the nodes whose owner is marked in ``passable`` (by owner; all if None)."""
+        the nodes whose owner is marked in ``passable`` (by owner). None lets it pass
+        every node (a list as long as the highest owner, made by looking at every node:
+        for tests and tools; the router always says)."""
+        if passable is None:
+            passable = [True] * (max(self._owners, default=0) + 1)
         return Search(self, self._ids[source], self._ids[target], factor, passable)
 
     def _walk_back(self, node: int, parents: dict[int, int]) -> list[Node]:
@@ -273,14 +269,13 @@ class Search:
         start: int,
         goal: int,
         factor: float,
-        passable: Sequence[bool] | None = None,
+        passable: Sequence[bool],
     ) -> None:
         self.graph = graph
         self.goal = goal
         self.factor = factor
-        self.passable: Sequence[bool] = (
-            passable if passable is not None else [True] * graph.owner_count
-        )
+        self.passable = passable
+        """By owner: may the search pass nodes of that owner?"""
         self.steps = 0
         self.found: list[Node] | None = None
         self._tie = itertools.count()

@@ -50,6 +50,12 @@ def whole(node: dict[str, Any]) -> Box:
     return union(result, box(node["label"])) if node["label"] else result
 
 
+def leg_box(p: tuple[float, float], q: tuple[float, float]) -> Box:
+    """An axis-parallel leg as a box with no width (or no height): :func:`overlaps` then
+    tells a leg through a box's inside from one along its border or outside it."""
+    return (min(p[0], q[0]), min(p[1], q[1]), abs(p[0] - q[0]), abs(p[1] - q[1]))
+
+
 def midpoint(b: Box, side: str) -> tuple[float, float]:
     x, y, w, h = b
     return {
@@ -172,7 +178,7 @@ def _ends(layout, name, edge, points, source, target) -> Iterator[str]:  # type:
 
 def _crossings(name: str, points, nodes, own: set[str]) -> Iterator[str]:  # type: ignore[no-untyped-def]
     for p, q in itertools.pairwise(points):
-        segment = (min(p[0], q[0]), min(p[1], q[1]), abs(p[0] - q[0]), abs(p[1] - q[1]))
+        segment = leg_box(p, q)
         for node in nodes:
             if node["id"] in own:
                 continue
